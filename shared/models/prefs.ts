@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export const languageSchema = z.enum(LANGUAGES);
+export type Language = z.infer<typeof languageSchema>;
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof themeSchema>;
+
+export const prefsSchema = z.object({
+  theme: themeSchema.default('system'),
+  /** Unset: follow the operating system's language. */
+  language: languageSchema.optional(),
+  /** Environment shown when the console opens. */
+  activeEnvironment: z.string().max(63).optional(),
+  /** Health probe interval. */
+  probeIntervalMs: z.int().min(1000).max(600_000).default(10_000),
+  /** Linux without a keyring: the user accepted storing secrets with the weak `basic_text` backend. */
+  allowWeakSecretStorage: z.boolean().default(false),
+});
+export type Prefs = z.infer<typeof prefsSchema>;
+
+export const prefsPatchSchema = prefsSchema.partial().strict();
+export type PrefsPatch = z.infer<typeof prefsPatchSchema>;

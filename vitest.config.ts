@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const alias = { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) };
+
+/**
+ * Two projects: `unit` needs no servers; `integration` starts private MariaDB / Redis / InfluxDB
+ * instances on loopback (test/support) and the MongoDB / InfluxDB 2 stand-ins where no real one is given.
+ * End-to-end tests are Playwright's (playwright.config.ts).
+ */
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'electron/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Servers are started per file; files run in parallel on 2 cores at most.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
