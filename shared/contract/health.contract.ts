@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { slugSchema } from '../models/common';
-import { healthEntrySchema, healthSnapshotSchema, poolStatsSchema, probeResultSchema } from '../models/health';
+import {
+  healthEntrySchema,
+  healthSnapshotSchema,
+  poolStatsSchema,
+  probeResultSchema,
+} from '../models/health';
 import { domain, event, method } from './define';
 
 export const healthDomain = domain({

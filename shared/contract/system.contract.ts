@@ -40,6 +40,9 @@ export const systemDomain = domain({
   },
   events: {
     /** The process is about to stop (shutdown, update). Clients show a banner and reconnect. */
-    shutdown: event({ summary: 'Keel is shutting down', payload: z.object({ reason: z.string() }) }),
+    shutdown: event({
+      summary: 'Keel is shutting down',
+      payload: z.object({ reason: z.string() }),
+    }),
   },
 });

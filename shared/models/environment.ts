@@ -18,7 +18,10 @@ export const DEFAULT_PORTS: Record<StoreKind, number> = {
  */
 export const roleSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,40}(:[a-z0-9][a-z0-9_-]{0,62})?$/, 'role is a word, optionally ":" and a name');
+  .regex(
+    /^[a-z][a-z0-9_]{0,40}(:[a-z0-9][a-z0-9_-]{0,62})?$/,
+    'role is a word, optionally ":" and a name',
+  );
 
 export const endpointSchema = z.object({ host: hostSchema, port: portSchema });
 export type Endpoint = z.infer<typeof endpointSchema>;

@@ -1,0 +1,69 @@
+import { KeelError } from '../../../shared/errors';
+import type { CoreOptions, Services } from '../bootstrap';
+import type { SecretStore } from '../secrets/secret-store';
+import type { Handlers } from './router';
+
+/** Contract method → service call. Thin: validation happened in the router, rules live in services. */
+export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Handlers {
+  return {
+    'system.info': () => ({
+      name: 'Keel',
+      version: o.version,
+      shell: o.shell,
+      platform: `${process.platform}-${process.arch}`,
+      node: process.versions.node,
+      ...(o.electron && { electron: o.electron }),
+      userDataDir: o.userDataDir,
+      secretStorage: secrets.backend,
+    }),
+    'system.openExternal': async ({ url }) => {
+      if (!o.platform) throw new KeelError('UNSUPPORTED', 'opening links needs the desktop app');
+      return { opened: await o.platform.openExternal(url) };
+    },
+    'prefs.get': () => s.prefs.get(),
+    'prefs.set': (patch) => s.prefs.set(patch),
+    'environments.list': () => s.environments.list(),
+    'environments.save': (meta) => s.environments.save(meta),
+    'environments.remove': async ({ envId, confirm }) => ({
+      removed: await s.environments.remove(envId, confirm),
+    }),
+    'environments.saveConnection': ({ envId, connection, secret }) =>
+      s.environments.saveConnection(envId, connection, secret),
+    'environments.removeConnection': async ({ envId, connectionId }) => ({
+      removed: await s.environments.removeConnection(envId, connectionId),
+    }),
+    'environments.testConnection': async ({ envId, connection, secret }) =>
+      s.health.test(
+        envId,
+        connection,
+        secret ?? (await s.environments.storedSecret(envId, connection.id).catch(() => undefined)),
+      ),
+    'environments.exportYaml': ({ envId, passphrase }) =>
+      s.environments.exportYaml(envId, passphrase),
+    'environments.importYaml': ({ yaml, passphrase, replace }) =>
+      s.environments.importYaml(yaml, passphrase, replace),
+    'health.snapshot': ({ envId }) => s.health.snapshot(envId),
+    'health.probe': ({ envId, connectionId }) => s.health.probe(envId, connectionId),
+    'health.pools': ({ envId }) =>
+      s.registry
+        .open()
+        .filter((e) => !envId || e.envId === envId)
+        .map((e) => ({
+          envId: e.envId,
+          connectionId: e.client.connection.id,
+          kind: e.client.kind,
+          open: true,
+          pool: e.client.stats(),
+        })),
+    'jobs.start': async (input, ctx) => {
+      await s.environments.get(input.payload.envId);
+      return s.jobs.start(input.kind, input.payload, {
+        actor: ctx.actor,
+        envId: input.payload.envId,
+      });
+    },
+    'jobs.cancel': ({ id }) => s.jobs.cancel(id),
+    'jobs.get': ({ id }) => s.jobs.get(id),
+    'jobs.list': (filter) => s.jobs.list(filter),
+  };
+}

@@ -1,0 +1,136 @@
+import { KeelError, isKeelError, type ErrorCode } from '../../../shared/errors';
+
+/** Codes that mean "the store is not there", which open the breaker. Auth or SQL errors do not. */
+const OUTAGE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'CONN_REFUSED',
+  'HOST_NOT_FOUND',
+  'TIMEOUT',
+  'TLS_FAILED',
+]);
+
+export interface BreakerOptions {
+  /** Consecutive outage failures before opening. */
+  threshold?: number;
+  /** First open period; doubles per failed trial up to maxBackoffMs, with ±50 % jitter. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * A circuit breaker per connection: after `threshold` outage errors in a row, calls fail at once
+ * with UNAVAILABLE until the back-off elapses; then one trial call goes through (half-open).
+ * A dead store costs the UI one fast error, not a hung page per click.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt = 0;
+  private backoffMs = 0;
+  private trialInFlight = false;
+  private lastCode: ErrorCode | undefined;
+  private readonly threshold: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(opts: BreakerOptions = {}) {
+    this.threshold = opts.threshold ?? 2;
+    this.baseBackoffMs = opts.baseBackoffMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+  }
+
+  get state(): BreakerState {
+    if (this.failures < this.threshold) return 'closed';
+    return Date.now() - this.openedAt >= this.backoffMs ? 'half-open' : 'open';
+  }
+
+  /** Throws UNAVAILABLE while open; lets one trial through when half-open. */
+  enter(): () => void {
+    const s = this.state;
+    if (s === 'open' || (s === 'half-open' && this.trialInFlight)) {
+      const retryInMs = Math.max(0, this.backoffMs - (Date.now() - this.openedAt));
+      throw new KeelError(
+        'UNAVAILABLE',
+        `the store failed recently (${this.lastCode ?? 'outage'}); next attempt in ${Math.ceil(retryInMs / 1000)} s`,
+        { retryInMs, lastCode: this.lastCode },
+      );
+    }
+    if (s === 'half-open') this.trialInFlight = true;
+    return () => void (this.trialInFlight = false);
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.backoffMs = 0;
+    this.lastCode = undefined;
+  }
+
+  failure(e: unknown): void {
+    const code = isKeelError(e) ? e.code : undefined;
+    if (!code || !OUTAGE_CODES.has(code)) return;
+    this.lastCode = code;
+    this.failures++;
+    if (this.failures >= this.threshold) {
+      const next = this.backoffMs === 0 ? this.baseBackoffMs : this.backoffMs * 2;
+      this.backoffMs = jitter(Math.min(next, this.maxBackoffMs));
+      this.openedAt = Date.now();
+    }
+  }
+}
+
+/** ±50 % jitter so many consoles do not retry a recovering store in lock-step. */
+export function jitter(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random()));
+}
+
+/** Exponential back-off with jitter for reconnect loops (ioredis retryStrategy and the like). */
+export function backoffDelay(attempt: number, baseMs = 200, maxMs = 30_000): number {
+  return jitter(Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1)));
+}
+
+export interface GuardOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Bypass an open breaker (health probes must reach the store to see it recover). */
+  probe?: boolean;
+}
+
+/**
+ * Run one store call with a time-out, the caller's AbortSignal and the breaker. `fn` gets a signal
+ * that fires on either, and should use it to stop work (destroy a connection, abort a request).
+ * `map` turns driver errors into KeelErrors at this boundary.
+ */
+export async function guarded<T>(
+  breaker: CircuitBreaker,
+  opts: GuardOptions,
+  map: (e: unknown) => KeelError,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  opts.signal?.throwIfAborted?.();
+  const leave = opts.probe ? () => undefined : breaker.enter();
+  const ctl = new AbortController();
+  const timeoutError = new KeelError('TIMEOUT', `no answer within ${opts.timeoutMs} ms`, {
+    timeoutMs: opts.timeoutMs,
+  });
+  const onAbort = (): void => ctl.abort(new KeelError('CANCELLED', 'cancelled'));
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => ctl.abort(timeoutError), opts.timeoutMs);
+    ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true });
+  });
+  stop.catch(() => undefined);
+  try {
+    const value = await Promise.race([fn(ctl.signal), stop]);
+    breaker.success();
+    return value;
+  } catch (e) {
+    const err = isKeelError(e) ? e : map(e);
+    breaker.failure(err);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    leave();
+  }
+}

@@ -1,0 +1,220 @@
+import { Redis, Cluster, type RedisOptions } from 'ioredis';
+import type { Connection, ConnectionSecret } from '../../../shared/models/environment';
+import type { PoolStats } from '../../../shared/models/health';
+import { mapStoreError, type ErrorContext } from './errors';
+import { backoffDelay, CircuitBreaker, guarded } from './guard';
+import {
+  addressOf,
+  type CallOptions,
+  type EndpointName,
+  type ProbeFacts,
+  type StoreClient,
+  type StoreClientInit,
+} from './types';
+
+export type RedisCommand = [name: string, ...args: Array<string | number | Buffer>];
+
+/** Reconnect back-off cap: short, so a store that returns is seen within a probe interval or two. */
+const MAX_RECONNECT_MS = 5000;
+
+/**
+ * Redis through ioredis: standalone, Sentinel or Cluster. One multiplexed connection per endpoint
+ * (Redis pipelines on one socket), so "pool" statistics are its in-flight and queued commands.
+ * The offline queue is off: while Redis is down a command fails at once instead of piling up.
+ */
+export class RedisStore implements StoreClient {
+  readonly kind = 'redis' as const;
+  readonly connection: Connection;
+  private readonly clients = new Map<EndpointName, Redis | Cluster>();
+  private readonly breaker = new CircuitBreaker();
+  private readonly secret: ConnectionSecret | undefined;
+  private created = 0;
+  private errors = 0;
+  /** The last connection-level error, reported while ioredis reconnects in the background. */
+  private lastError: Error | undefined;
+  lastUsed = Date.now();
+
+  constructor(init: StoreClientInit) {
+    this.connection = init.connection;
+    this.secret = init.secret;
+  }
+
+  get breakerState() {
+    return this.breaker.state;
+  }
+
+  /** One command. */
+  command(cmd: RedisCommand, opts: CallOptions = {}): Promise<unknown> {
+    return this.run(opts, async (client) => client.call(cmd[0], ...cmd.slice(1)));
+  }
+
+  /** Many commands in one round trip; per-command errors are returned in place, not thrown. */
+  pipeline(cmds: RedisCommand[], opts: CallOptions = {}): Promise<Array<[Error | null, unknown]>> {
+    return this.run(opts, async (client) => {
+      const res = await client.pipeline(cmds.map((c) => [c[0], ...c.slice(1)])).exec();
+      return res ?? [];
+    });
+  }
+
+  /** The underlying client, for streaming APIs (SCAN streams). Calls must still honour signals. */
+  async client(): Promise<Redis | Cluster> {
+    return this.ensure('primary');
+  }
+
+  async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
+    if (endpoint === 'replica')
+      throw new Error('Redis replicas are probed as their own connection');
+    const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.connectMs + 2000;
+    return this.run({ ...opts, timeoutMs, probe: true }, async (client) => {
+      const t0 = performance.now();
+      await client.ping();
+      const latencyMs = performance.now() - t0;
+      const node = client instanceof Cluster ? client.nodes('master')[0] : client;
+      const [server, repl] = await Promise.all([node?.info('server'), node?.info('replication')]);
+      const s = parseInfo(server ?? '');
+      const r = parseInfo(repl ?? '');
+      const isReplica = r.role === 'slave' || r.role === 'replica';
+      return {
+        latencyMs,
+        version: s.redis_version,
+        uptimeSec: Number(s.uptime_in_seconds ?? 0),
+        serverRole: isReplica
+          ? 'replica'
+          : Number(r.connected_slaves ?? 0) > 0
+            ? 'primary'
+            : 'standalone',
+        ...(isReplica && {
+          replicationLagSec:
+            r.master_link_status === 'up' ? Number(r.master_last_io_seconds_ago ?? 0) : null,
+        }),
+      };
+    });
+  }
+
+  stats(): PoolStats {
+    let inUse = 0;
+    let waiting = 0;
+    let idle = 0;
+    for (const c of this.clients.values()) {
+      const internals = c as unknown as {
+        commandQueue?: { length: number };
+        offlineQueue?: { length: number };
+      };
+      const inflight = internals.commandQueue?.length ?? 0;
+      inUse += inflight;
+      waiting += internals.offlineQueue?.length ?? 0;
+      if (c.status === 'ready' && inflight === 0) idle++;
+    }
+    return { inUse, idle, waiting, created: this.created, errors: this.errors };
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.allSettled(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  private errorContext(): ErrorContext {
+    return {
+      kind: 'redis',
+      address: addressOf(this.connection),
+      secrets: [this.secret?.password],
+      tls: this.connection.tls.enabled,
+    };
+  }
+
+  private options(): RedisOptions {
+    const c = this.connection;
+    return {
+      username: c.user,
+      password: this.secret?.password,
+      db: c.database === undefined ? 0 : Number(c.database),
+      connectTimeout: c.timeouts.connectMs,
+      commandTimeout: c.timeouts.operationMs,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => backoffDelay(times, 200, MAX_RECONNECT_MS),
+      connectionName: 'keel',
+      ...(c.tls.enabled && {
+        tls: {
+          rejectUnauthorized: c.tls.verify,
+          ...(c.tls.ca && { ca: c.tls.ca }),
+          ...(c.tls.cert && { cert: c.tls.cert }),
+          ...(this.secret?.tlsKey && { key: this.secret.tlsKey }),
+          ...(c.tls.servername && { servername: c.tls.servername }),
+        },
+      }),
+    };
+  }
+
+  private create(): Redis | Cluster {
+    const c = this.connection;
+    const topo = c.redis ?? { mode: 'standalone' as const };
+    const base = this.options();
+    if (topo.mode === 'cluster') {
+      return new Cluster(topo.nodes, {
+        redisOptions: base,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        clusterRetryStrategy: (times) => backoffDelay(times, 200, MAX_RECONNECT_MS),
+      });
+    }
+    if (topo.mode === 'sentinel') {
+      return new Redis({ ...base, sentinels: topo.sentinels, name: topo.masterName });
+    }
+    return new Redis({ ...base, host: c.host, port: c.port });
+  }
+
+  private async ensure(endpoint: EndpointName): Promise<Redis | Cluster> {
+    let client = this.clients.get(endpoint);
+    if (!client) {
+      client = this.create();
+      client.on('connect', () => void this.created++);
+      client.on('ready', () => (this.lastError = undefined));
+      // Errors surface through the calls; keeping the last one lets a call fail with its real cause.
+      client.on('error', (e: Error) => (this.lastError = e));
+      this.clients.set(endpoint, client);
+    }
+    if (client.status === 'wait' || client.status === 'end') {
+      // connect() rejects with a generic "Connection is closed"; the error event has the cause.
+      await client.connect().catch((e: unknown) => {
+        throw this.lastError ?? e;
+      });
+    } else if (client.status !== 'ready' && this.lastError) throw this.lastError;
+    return client;
+  }
+
+  private async run<R>(
+    opts: CallOptions & { probe?: boolean },
+    fn: (client: Redis | Cluster) => Promise<R>,
+  ): Promise<R> {
+    this.lastUsed = Date.now();
+    const ctx = this.errorContext();
+    try {
+      return await guarded(
+        this.breaker,
+        {
+          timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
+          ...(opts.signal && { signal: opts.signal }),
+          ...(opts.probe && { probe: true }),
+        },
+        (e) => mapStoreError(e, ctx),
+        async () => fn(await this.ensure('primary')),
+      );
+    } catch (e) {
+      this.errors++;
+      throw e;
+    }
+  }
+}
+
+/** `INFO` text → key/value pairs. */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
