@@ -43,12 +43,6 @@ export class Router {
     if (!spec || !handler) {
       return fail({ code: 'UNKNOWN_METHOD', message: `no such method: ${truncate(method)}` });
     }
-    if (spec.shells && !spec.shells.includes(ctx.shell)) {
-      return fail({
-        code: 'UNSUPPORTED',
-        message: `${method} is not available in ${ctx.shell} mode`,
-      });
-    }
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       return fail({
@@ -63,6 +57,12 @@ export class Router {
             message: i.message,
           })),
         },
+      });
+    }
+    if (spec.shells && !spec.shells.includes(ctx.shell)) {
+      return fail({
+        code: 'UNSUPPORTED',
+        message: `${method} is not available in ${ctx.shell} mode`,
       });
     }
     const started = performance.now();
