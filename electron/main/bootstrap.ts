@@ -29,7 +29,7 @@ export interface CoreOptions {
   /** Electron version, when running inside Electron. */
   electron?: string;
   /** Desktop-only actions the platform layer provides. */
-  platform?: { openExternal(url: string): Promise<boolean> };
+  platform?: { openLink(url: string): Promise<boolean> };
 }
 
 /** Everything a shell needs: the router, the event bus, the services, and one owner to dispose. */

@@ -33,7 +33,7 @@ void app.whenReady().then(async () => {
       responseHeaders: {
         ...details.responseHeaders,
         'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ],
       },
     });
@@ -47,7 +47,7 @@ void app.whenReady().then(async () => {
     env: process.env,
     probes: true,
     electron: process.versions.electron,
-    platform: { openExternal: confirmAndOpen },
+    platform: { openLink: confirmAndOpen },
   });
   ipc = registerIpc({
     router: core.router,

@@ -18,7 +18,7 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
     }),
     'system.openExternal': async ({ url }) => {
       if (!o.platform) throw new KeelError('UNSUPPORTED', 'opening links needs the desktop app');
-      return { opened: await o.platform.openExternal(url) };
+      return { opened: await o.platform.openLink(url) };
     },
     'prefs.get': () => s.prefs.get(),
     'prefs.set': (patch) => s.prefs.set(patch),

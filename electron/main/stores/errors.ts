@@ -129,8 +129,13 @@ function classify(kind: StoreKind, e: DriverError): ErrorCode {
   }
   const net = networkCode(e);
   if (net) return net;
-  if (/Connection is closed|connection.*(closed|lost)|socket hang up/i.test(msg))
+  if (
+    /Connection is closed|connection.*(closed|lost)|socket hang up|Stream isn't writeable/i.test(
+      msg,
+    )
+  ) {
     return 'CONN_REFUSED';
+  }
   if (/timeout|timed out/i.test(msg)) return 'TIMEOUT';
   if (e.name === 'MongoParseError') return 'VALIDATION';
   return 'SERVER_ERROR';

@@ -1,4 +1,5 @@
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
+import { KeelError, isKeelError } from '../../../shared/errors';
 import type { Connection, ConnectionSecret } from '../../../shared/models/environment';
 import type { PoolStats } from '../../../shared/models/health';
 import { mapStoreError, type ErrorContext } from './errors';
@@ -51,8 +52,9 @@ export class RedisStore implements StoreClient {
   /** Many commands in one round trip; per-command errors are returned in place, not thrown. */
   pipeline(cmds: RedisCommand[], opts: CallOptions = {}): Promise<Array<[Error | null, unknown]>> {
     return this.run(opts, async (client) => {
-      const res = await client.pipeline(cmds.map((c) => [c[0], ...c.slice(1)])).exec();
-      return res ?? [];
+      const p = client.pipeline();
+      for (const [name, ...args] of cmds) void p.call(name, ...args);
+      return (await p.exec()) ?? [];
     });
   }
 
@@ -181,7 +183,15 @@ export class RedisStore implements StoreClient {
       await client.connect().catch((e: unknown) => {
         throw this.lastError ?? e;
       });
-    } else if (client.status !== 'ready' && this.lastError) throw this.lastError;
+    } else if (client.status !== 'ready') {
+      throw (
+        this.lastError ??
+        new KeelError(
+          'CONN_REFUSED',
+          `${addressOf(this.connection)} is not connected (${client.status})`,
+        )
+      );
+    }
     return client;
   }
 
@@ -204,6 +214,11 @@ export class RedisStore implements StoreClient {
       );
     } catch (e) {
       this.errors++;
+      // A timed-out or abandoned command may still be answered later, and ioredis would pair that
+      // answer with the next command: start a fresh connection instead of trusting this one.
+      if (isKeelError(e) && (e.code === 'TIMEOUT' || e.code === 'CANCELLED')) {
+        this.clients.get('primary')?.disconnect(true);
+      }
       throw e;
     }
   }
