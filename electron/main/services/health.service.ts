@@ -209,6 +209,21 @@ export class HealthService implements Disposable {
       ...(lastError && { lastError }),
     };
     this.entries.set(key, entry);
+    if (prev?.latest.status !== r.status) {
+      const where = {
+        envId: r.envId,
+        connectionId: r.connectionId,
+        endpoint: r.endpoint,
+        address: r.address,
+      };
+      if (r.status === 'down')
+        this.logger.warn(
+          { ...where, code: r.error?.code },
+          `store down: ${r.error?.message ?? ''}`,
+        );
+      else
+        this.logger.info({ ...where, from: prev?.latest.status ?? 'unknown' }, `store ${r.status}`);
+    }
     this.bus.publish('health.probed', entry);
     return r;
   }

@@ -1,0 +1,58 @@
+import { useTranslation } from 'react-i18next';
+import { GO_KEYS } from './shortcuts';
+import { hrefOf, type RouteId } from './router';
+
+const KEY_OF = Object.fromEntries(Object.entries(GO_KEYS).map(([k, r]) => [r, k])) as Record<
+  RouteId,
+  string
+>;
+
+const ICONS: Record<RouteId, string> = {
+  health: 'M2 9h3l2-5 3 10 2-5h4',
+  connections: 'M5 3v4M11 3v4M3 7h10v2a5 5 0 0 1-10 0zM8 14v2',
+  jobs: 'M3 4h10M3 8h10M3 12h6',
+  settings:
+    'M8 5a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM8 1v2M8 13v2M1 8h2M13 8h2M3 3l1.5 1.5M11.5 11.5 13 13M3 13l1.5-1.5M11.5 4.5 13 3',
+};
+
+export function NavBar({ route }: { route: RouteId }) {
+  const { t } = useTranslation();
+  const items: RouteId[] = ['health', 'connections', 'jobs', 'settings'];
+  return (
+    <nav className="nav" aria-label={t('nav.label')}>
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          K
+        </span>
+        <span>{t('app.name')}</span>
+      </div>
+      <ul>
+        {items.map((id) => (
+          <li key={id}>
+            <a
+              href={hrefOf(id)}
+              className="nav-link"
+              aria-current={route === id ? 'page' : undefined}
+              aria-keyshortcuts={`g ${KEY_OF[id]}`}
+              data-testid={`nav-${id}`}
+            >
+              <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                <path
+                  d={ICONS[id]}
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.5"
+                  strokeLinecap="round"
+                />
+              </svg>
+              <span>{t(`nav.${id}`)}</span>
+              <kbd className="nav-kbd" aria-hidden="true">
+                g {KEY_OF[id]}
+              </kbd>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,62 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Language, type Theme } from '@shared/models/prefs';
+import { useAppState } from './AppState';
+
+const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+/** Language switch; before prefs arrive it shows the language in use. */
+export function LanguageSelect({ compact = false }: { compact?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { prefs, updatePrefs } = useAppState();
+  const id = useId();
+  const current = (prefs?.language ?? i18n.language) as Language;
+  return (
+    <div className={compact ? 'inline-field' : 'field'}>
+      <label htmlFor={id} className={compact ? 'sr-only' : undefined}>
+        {t('settings.language')}
+      </label>
+      <select
+        id={id}
+        className="input"
+        value={current}
+        disabled={!prefs}
+        data-testid="language-select"
+        onChange={(e) => void updatePrefs({ language: e.target.value as Language })}
+      >
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`language.${l}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function ThemeSelect({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation();
+  const { prefs, updatePrefs } = useAppState();
+  const id = useId();
+  return (
+    <div className={compact ? 'inline-field' : 'field'}>
+      <label htmlFor={id} className={compact ? 'sr-only' : undefined}>
+        {t('settings.theme')}
+      </label>
+      <select
+        id={id}
+        className="input"
+        value={prefs?.theme ?? 'system'}
+        disabled={!prefs}
+        data-testid="theme-select"
+        onChange={(e) => void updatePrefs({ theme: e.target.value as Theme })}
+      >
+        {THEMES.map((th) => (
+          <option key={th} value={th}>
+            {t(`theme.${th}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

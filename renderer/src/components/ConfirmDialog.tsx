@@ -1,0 +1,120 @@
+import { useId, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KeelError } from '@shared/errors';
+import { toKeelError } from '../lib/errors';
+import { Dialog } from './Dialog';
+import { ErrorCallout } from './ErrorText';
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  /** Red button: the action deletes or overwrites something. */
+  danger?: boolean;
+  /** The user must type this text (an id) before the button enables. */
+  typeToConfirm?: string;
+  /** Runs the action; the dialog closes when it resolves and shows the error when it rejects. */
+  onConfirm: () => Promise<unknown> | void;
+}
+
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  danger = false,
+  typeToConfirm,
+  onConfirm,
+}: ConfirmDialogProps) {
+  return (
+    <Dialog open={open} onClose={onClose} title={title} size="sm" testId="confirm-dialog">
+      <ConfirmBody
+        onClose={onClose}
+        confirmLabel={confirmLabel}
+        danger={danger}
+        typeToConfirm={typeToConfirm}
+        onConfirm={onConfirm}
+      >
+        {children}
+      </ConfirmBody>
+    </Dialog>
+  );
+}
+
+/** Lives inside the dialog so its state resets each time the dialog opens. */
+function ConfirmBody({
+  onClose,
+  children,
+  confirmLabel,
+  danger,
+  typeToConfirm,
+  onConfirm,
+}: Omit<ConfirmDialogProps, 'open' | 'title'>) {
+  const { t } = useTranslation();
+  const inputId = useId();
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<KeelError | undefined>();
+  const ready = typeToConfirm === undefined || typed === typeToConfirm;
+
+  const confirm = async (): Promise<void> => {
+    if (!ready || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (e) {
+      setError(toKeelError(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void confirm();
+      }}
+    >
+      <div className="stack">
+        <div>{children}</div>
+        {typeToConfirm !== undefined && (
+          <div className="field">
+            <label htmlFor={inputId}>
+              {t('confirm.typeToConfirm')} <code>{typeToConfirm}</code>
+            </label>
+            <input
+              id={inputId}
+              className="input mono"
+              value={typed}
+              autoComplete="off"
+              spellCheck={false}
+              autoFocus
+              onChange={(e) => setTyped(e.target.value)}
+              data-testid="confirm-input"
+            />
+          </div>
+        )}
+        {error && <ErrorCallout error={error} />}
+      </div>
+      <div className="dialog-actions">
+        <button type="button" className="btn" onClick={onClose} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="submit"
+          className={danger ? 'btn btn-danger' : 'btn btn-primary'}
+          disabled={!ready || busy}
+          autoFocus={typeToConfirm === undefined && !danger}
+          data-testid="confirm-button"
+        >
+          {busy ? t('common.working') : confirmLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
