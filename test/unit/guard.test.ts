@@ -6,7 +6,7 @@ const map = (e: unknown) => (e instanceof KeelError ? e : new KeelError('SERVER_
 const refused = () => Promise.reject(new KeelError('CONN_REFUSED', 'refused'));
 
 describe('guarded calls', () => {
-  it('time out at the bound and abort the inner signal', async () => {
+  it('time out at the bound and cancel the inner work', async () => {
     let innerAborted = false;
     const started = Date.now();
     await expect(
@@ -16,7 +16,7 @@ describe('guarded calls', () => {
         map,
         (signal) =>
           new Promise((r) => {
-            signal.addEventListener('abort', () => (innerAborted = true));
+            signal.onCancel(() => (innerAborted = true));
             setTimeout(r, 5000);
           }),
       ),

@@ -96,32 +96,77 @@ export interface GuardOptions {
 }
 
 /**
- * Run one store call with a time-out, the caller's AbortSignal and the breaker. `fn` gets a signal
- * that fires on either, and should use it to stop work (destroy a connection, abort a request).
- * `map` turns driver errors into KeelErrors at this boundary.
+ * Cancellation of one store call, cheaper than an AbortController per call (the hot path runs
+ * tens of thousands of times a second): listeners are plain callbacks, and a real AbortSignal is
+ * made only for the adapters that need one (HTTP).
+ */
+export class Cancellation {
+  private listeners: Array<(reason: Error) => void> | undefined;
+  private controller: AbortController | undefined;
+  reason: Error | undefined;
+
+  get cancelled(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Call `fn` on cancellation; returns a function that removes it. */
+  onCancel(fn: (reason: Error) => void): () => void {
+    if (this.reason) {
+      fn(this.reason);
+      return () => undefined;
+    }
+    (this.listeners ??= []).push(fn);
+    return () => {
+      const i = this.listeners?.indexOf(fn) ?? -1;
+      if (i >= 0) this.listeners?.splice(i, 1);
+    };
+  }
+
+  cancel(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    for (const l of this.listeners?.splice(0) ?? []) l(reason);
+    this.controller?.abort(reason);
+  }
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.reason && !this.controller.signal.aborted) this.controller.abort(this.reason);
+    return this.controller.signal;
+  }
+}
+
+/**
+ * Run one store call with a time-out, the caller's AbortSignal and the breaker. `fn` gets a
+ * Cancellation that fires on either and should stop its work (destroy a connection, abort a
+ * request). `map` turns driver errors into KeelErrors at this boundary; it runs only on failure.
  */
 export async function guarded<T>(
   breaker: CircuitBreaker,
   opts: GuardOptions,
   map: (e: unknown) => KeelError,
-  fn: (signal: AbortSignal) => Promise<T>,
+  fn: (c: Cancellation) => Promise<T>,
 ): Promise<T> {
-  opts.signal?.throwIfAborted?.();
-  const leave = opts.probe ? () => undefined : breaker.enter();
-  const ctl = new AbortController();
-  const timeoutError = new KeelError('TIMEOUT', `no answer within ${opts.timeoutMs} ms`, {
-    timeoutMs: opts.timeoutMs,
-  });
-  const onAbort = (): void => ctl.abort(new KeelError('CANCELLED', 'cancelled'));
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) throw new KeelError('CANCELLED', 'cancelled');
+  const leave = opts.probe ? undefined : breaker.enter();
+  const c = new Cancellation();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => ctl.abort(timeoutError), opts.timeoutMs);
-    ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true });
-  });
-  stop.catch(() => undefined);
+  const onAbort = (): void => c.cancel(new KeelError('CANCELLED', 'cancelled'));
   try {
-    const value = await Promise.race([fn(ctl.signal), stop]);
+    const value = await new Promise<T>((resolve, reject) => {
+      c.onCancel(reject);
+      timer = setTimeout(
+        () =>
+          c.cancel(
+            new KeelError('TIMEOUT', `no answer within ${opts.timeoutMs} ms`, {
+              timeoutMs: opts.timeoutMs,
+            }),
+          ),
+        opts.timeoutMs,
+      );
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      fn(c).then(resolve, reject);
+    });
     breaker.success();
     return value;
   } catch (e) {
@@ -131,6 +176,6 @@ export async function guarded<T>(
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
-    leave();
+    leave?.();
   }
 }

@@ -284,7 +284,6 @@ export class InfluxStore implements StoreClient {
     fn: (signal: AbortSignal) => Promise<R>,
   ): Promise<R> {
     this.lastUsed = Date.now();
-    const ctx = this.errorContext();
     try {
       return await guarded(
         this.breaker,
@@ -293,8 +292,8 @@ export class InfluxStore implements StoreClient {
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },
-        (e) => mapStoreError(e, ctx),
-        fn,
+        (e) => mapStoreError(e, this.errorContext()),
+        (c) => fn(c.signal),
       );
     } catch (e) {
       this.errors++;

@@ -175,7 +175,6 @@ export class MongoStore implements StoreClient {
     fn: (client: MongoClient, timeoutMS: number) => Promise<R>,
   ): Promise<R> {
     this.lastUsed = Date.now();
-    const ctx = this.errorContext(endpoint);
     const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.operationMs;
     try {
       return await guarded(
@@ -185,7 +184,7 @@ export class MongoStore implements StoreClient {
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },
-        (e) => mapStoreError(e, ctx),
+        (e) => mapStoreError(e, this.errorContext(endpoint)),
         () => fn(this.client(endpoint), timeoutMs),
       );
     } catch (e) {

@@ -7,7 +7,7 @@ import mysql, {
 import type { Connection, ConnectionSecret, Endpoint } from '../../../shared/models/environment';
 import type { PoolStats } from '../../../shared/models/health';
 import { mapStoreError, type ErrorContext } from './errors';
-import { CircuitBreaker, guarded } from './guard';
+import { type Cancellation, CircuitBreaker, guarded } from './guard';
 import {
   addressOf,
   type CallOptions,
@@ -177,7 +177,6 @@ export class MysqlStore implements StoreClient {
     fn: (conn: PoolConnection) => Promise<R>,
   ): Promise<R> {
     this.lastUsed = Date.now();
-    const ctx = this.errorContext(endpoint);
     try {
       return await guarded(
         this.breaker,
@@ -186,8 +185,8 @@ export class MysqlStore implements StoreClient {
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },
-        (e) => mapStoreError(e, ctx),
-        (signal) => this.onConnection(endpoint, signal, fn),
+        (e) => mapStoreError(e, this.errorContext(endpoint)),
+        (c) => this.onConnection(endpoint, c, fn),
       );
     } catch (e) {
       this.errors++;
@@ -197,26 +196,25 @@ export class MysqlStore implements StoreClient {
 
   private async onConnection<R>(
     endpoint: EndpointName,
-    signal: AbortSignal,
+    c: Cancellation,
     fn: (conn: PoolConnection) => Promise<R>,
   ): Promise<R> {
     const pool = this.pool(endpoint);
     const conn = await pool.getConnection();
-    if (signal.aborted) {
+    if (c.cancelled) {
       conn.release();
-      throw signal.reason;
+      throw c.reason;
     }
     let destroyed = false;
-    const onAbort = (): void => {
+    const off = c.onCancel(() => {
       destroyed = true;
       void this.killQuery(pool, conn.threadId);
       conn.destroy();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
     try {
       return await fn(conn);
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      off();
       if (!destroyed) conn.release();
     }
   }

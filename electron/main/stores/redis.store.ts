@@ -132,7 +132,7 @@ export class RedisStore implements StoreClient {
       password: this.secret?.password,
       db: c.database === undefined ? 0 : Number(c.database),
       connectTimeout: c.timeouts.connectMs,
-      commandTimeout: c.timeouts.operationMs,
+      // No per-command timer (it costs one per command in a pipeline): guarded() bounds each call.
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -200,7 +200,6 @@ export class RedisStore implements StoreClient {
     fn: (client: Redis | Cluster) => Promise<R>,
   ): Promise<R> {
     this.lastUsed = Date.now();
-    const ctx = this.errorContext();
     try {
       return await guarded(
         this.breaker,
@@ -209,7 +208,7 @@ export class RedisStore implements StoreClient {
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },
-        (e) => mapStoreError(e, ctx),
+        (e) => mapStoreError(e, this.errorContext()),
         async () => fn(await this.ensure('primary')),
       );
     } catch (e) {

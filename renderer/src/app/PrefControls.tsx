@@ -21,6 +21,7 @@ export function LanguageSelect({ compact = false }: { compact?: boolean }) {
         className="input"
         value={current}
         disabled={!prefs}
+        title={t('settings.language')}
         data-testid="language-select"
         onChange={(e) => void updatePrefs({ language: e.target.value as Language })}
       >
@@ -48,6 +49,7 @@ export function ThemeSelect({ compact = false }: { compact?: boolean }) {
         className="input"
         value={prefs?.theme ?? 'system'}
         disabled={!prefs}
+        title={t('settings.theme')}
         data-testid="theme-select"
         onChange={(e) => void updatePrefs({ theme: e.target.value as Theme })}
       >

@@ -94,6 +94,7 @@ function ConfirmBody({
               autoComplete="off"
               spellCheck={false}
               autoFocus
+              data-autofocus
               onChange={(e) => setTyped(e.target.value)}
               data-testid="confirm-input"
             />
@@ -102,14 +103,20 @@ function ConfirmBody({
         {error && <ErrorCallout error={error} />}
       </div>
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>
+        <button
+          type="button"
+          className="btn"
+          onClick={onClose}
+          disabled={busy}
+          data-autofocus={typeToConfirm === undefined && danger ? true : undefined}
+        >
           {t('common.cancel')}
         </button>
         <button
           type="submit"
           className={danger ? 'btn btn-danger' : 'btn btn-primary'}
           disabled={!ready || busy}
-          autoFocus={typeToConfirm === undefined && !danger}
+          data-autofocus={typeToConfirm === undefined && !danger ? true : undefined}
           data-testid="confirm-button"
         >
           {busy ? t('common.working') : confirmLabel}

@@ -52,6 +52,7 @@ export function Dialog({
     if (open && !el.open) {
       opener.current = document.activeElement;
       el.showModal();
+      initialFocus(el)?.focus();
     } else if (!open && el.open) {
       el.close();
     }
@@ -72,10 +73,13 @@ export function Dialog({
       aria-labelledby={titleId}
       data-testid={testId}
       onCancel={(e) => {
+        // React bubbles these through the component tree: ignore a nested dialog's.
+        if (e.target !== e.currentTarget) return;
         e.preventDefault();
         if (!busy) onCloseRef.current();
       }}
-      onClose={() => {
+      onClose={(e) => {
+        if (e.target !== e.currentTarget) return;
         // The browser may close it without a cancelable cancel event (repeated Esc).
         if (open) onCloseRef.current();
         if (opener.current instanceof HTMLElement) opener.current.focus();
@@ -103,5 +107,19 @@ export function Dialog({
         </div>
       )}
     </dialog>
+  );
+}
+
+const FIELD =
+  'input:not([type="hidden"]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]):not([readonly])';
+
+/**
+ * Where focus goes when the dialog opens: an element marked `data-autofocus`, else the first field
+ * of the body, else the browser's choice. React's `autoFocus` fires before showModal(), too early.
+ */
+function initialFocus(dialog: HTMLDialogElement): HTMLElement | null {
+  return (
+    dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+    dialog.querySelector<HTMLElement>(`.dialog-body :is(${FIELD})`)
   );
 }

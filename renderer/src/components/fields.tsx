@@ -76,6 +76,7 @@ export function TextField({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, error, hint)}
         data-testid={testId}
+        data-autofocus={inputProps.autoFocus ? true : undefined}
         onChange={(e) => onChange(e.target.value)}
         {...inputProps}
       />

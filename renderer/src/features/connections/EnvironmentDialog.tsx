@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorCallout } from '../../components/ErrorText';
 import { CheckboxField, TextField } from '../../components/fields';
 import { serverIssues, toKeelError } from '../../lib/errors';
+import { slugify } from './form/formModel';
 import { useConnectionActions } from './useConnectionActions';
 
 const inputSchema = environmentSchema.omit({ connections: true });
@@ -69,6 +70,7 @@ function EnvironmentForm({
   const idp = useId();
   const [id, setId] = useState(env?.id ?? '');
   const [name, setName] = useState(env?.name ?? '');
+  const [idTouched, setIdTouched] = useState(env !== undefined);
   const [production, setProduction] = useState(env?.production ?? false);
   const [blueprint, setBlueprint] = useState(env?.blueprint ?? 'default');
   const [submitted, setSubmitted] = useState(false);
@@ -139,6 +141,7 @@ function EnvironmentForm({
           value={name}
           onChange={(v) => {
             setName(v);
+            if (!idTouched) setId(slugify(v));
             setServer((s) => ({ ...s, name: undefined }));
           }}
           error={err('name')}
@@ -151,6 +154,7 @@ function EnvironmentForm({
           value={id}
           onChange={(v) => {
             setId(v);
+            setIdTouched(true);
             setServer((s) => ({ ...s, id: undefined }));
           }}
           error={err('id')}

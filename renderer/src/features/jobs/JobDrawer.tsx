@@ -61,10 +61,15 @@ function DrawerBody({
   const fmt = useFormat();
   const [error, setError] = useState<KeelError | undefined>();
 
-  // Fetch the full record once: the list may hold an older copy, and its log is only in `get`.
+  // `jobs.progress` carries no log lines: fetch the record on open and again as the job moves on.
+  const done = job?.progress.done;
+  const state = job?.state;
   useEffect(() => {
-    onGet(jobId).catch((e: unknown) => setError(toKeelError(e)));
-  }, [jobId, onGet]);
+    onGet(jobId).then(
+      () => setError(undefined),
+      (e: unknown) => setError(toKeelError(e)),
+    );
+  }, [jobId, onGet, done, state]);
 
   if (!job)
     return error ? <ErrorCallout error={error} /> : <p className="muted">{t('common.loading')}</p>;
