@@ -19,6 +19,7 @@ const program = new Command('keel')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 const json = (): boolean => Boolean(program.opts().json);
+let longRunning = false;
 const actor = { type: 'user' as const, name: `${userInfo().username}@cli` };
 
 /** Call one contract method through the router, as every shell does. */
@@ -265,6 +266,7 @@ program
     }) => {
       if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
         throw new UsageError('--port must be 0-65535');
+      longRunning = true;
       await serve({
         host: o.host,
         port: o.port,
@@ -300,6 +302,8 @@ async function readStdin(): Promise<string> {
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
+    // One-shot commands end here; `serve` keeps its server (and the process) running.
+    if (!longRunning) process.exit(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) {
       if (

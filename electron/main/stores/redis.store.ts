@@ -138,6 +138,8 @@ export class RedisStore implements StoreClient {
       maxRetriesPerRequest: 1,
       retryStrategy: (times) => backoffDelay(times, 200, MAX_RECONNECT_MS),
       connectionName: 'keel',
+      // Fallback wait for a socket that does not close by itself; the 2 s default holds up shutdown.
+      disconnectTimeout: 300,
       ...(c.tls.enabled && {
         tls: {
           rejectUnauthorized: c.tls.verify,
