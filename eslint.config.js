@@ -4,7 +4,24 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'events', 'url', 'zlib', 'tls', 'dns'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'util',
+  'events',
+  'url',
+  'zlib',
+  'tls',
+  'dns',
+];
 
 /**
  * Import directions (STYLE.md): shared/ is pure (no node, electron, react); services and stores
@@ -13,14 +30,25 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 
  */
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
       eqeqeq: ['error', 'always'],
@@ -34,8 +62,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: NODE_BUILTINS, message: 'shared/ is pure TypeScript: no Node built-ins.' },
-            { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*'], message: 'shared/ imports no electron or react.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ does not depend on a shell.' },
+            {
+              group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*'],
+              message: 'shared/ imports no electron or react.',
+            },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ does not depend on a shell.',
+            },
           ],
         },
       ],
@@ -48,7 +82,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only electron/main/platform, ipc and index.ts may import electron.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only electron/main/platform, ipc and index.ts may import electron.',
+            },
+          ],
           patterns: [{ group: ['**/renderer/**'], message: 'Main never imports the renderer.' }],
         },
       ],
@@ -64,7 +103,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through the contract.' },
+            {
+              group: ['electron', 'electron/*'],
+              message: 'The renderer talks to main only through the contract.',
+            },
             { group: ['**/electron/**'], message: 'The renderer never imports electron/.' },
             { group: NODE_BUILTINS, message: 'The renderer runs in a sandbox: no Node built-ins.' },
           ],

@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 if (!existsSync(cli)) {
   process.stderr.write('keel: building the CLI once (electron-vite build)…\n');
-  const r = spawnSync('npx', ['--no-install', 'electron-vite', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+  const r = spawnSync('npx', ['--no-install', 'electron-vite', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (r.status !== 0) {
     process.stderr.write('keel: the build failed; run `npm ci` first\n');
     process.exit(1);

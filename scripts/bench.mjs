@@ -7,7 +7,9 @@ import { ROOT, checkNode, ensureNpmDeps, ensureSystemPackages, log, run } from '
 checkNode();
 ensureSystemPackages(['mariadb-server', 'mariadb-client', 'redis-server', 'influxdb']);
 ensureNpmDeps();
-const all = readdirSync(`${ROOT}/bench`).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', ''));
+const all = readdirSync(`${ROOT}/bench`)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace('.bench.ts', ''));
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 let failed = false;
 for (const name of wanted) {

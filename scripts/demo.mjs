@@ -4,20 +4,44 @@
 // loopback, then opens the Electron window, or serves the console and prints its URL where no
 // Electron binary (or no display) is available. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { ROOT, checkNode, ensureElectronBinary, ensureNpmDeps, ensureSystemPackages, log, run } from './lib/setup.mjs';
+import {
+  ROOT,
+  checkNode,
+  ensureElectronBinary,
+  ensureNpmDeps,
+  ensureSystemPackages,
+  log,
+  run,
+} from './lib/setup.mjs';
 
 checkNode();
 ensureSystemPackages(['mariadb-server', 'mariadb-client', 'redis-server', 'influxdb']);
 ensureNpmDeps();
 log('building Keel…');
-if (run('npx', ['--no-install', 'electron-vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) process.exit(1);
+if (
+  run('npx', ['--no-install', 'electron-vite', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  }) !== 0
+)
+  process.exit(1);
 
-const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const display =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 const desktop = !process.argv.includes('--serve') && display && ensureElectronBinary();
-const child = spawn('npx', ['--no-install', 'tsx', 'scripts/demo/run.ts', desktop ? '--desktop' : '--serve', ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
+const child = spawn(
+  'npx',
+  [
+    '--no-install',
+    'tsx',
+    'scripts/demo/run.ts',
+    desktop ? '--desktop' : '--serve',
+    ...process.argv.slice(2),
+  ],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
 const forward = (sig) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

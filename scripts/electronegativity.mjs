@@ -12,20 +12,38 @@ const run = require('@doyensec/electronegativity');
 const root = new URL('..', import.meta.url).pathname;
 const out = join(mkdtempSync(join(tmpdir(), 'keel-eng-')), 'report.json');
 
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
+).version;
 const result = await run(
-  { input: join(root, 'electron'), output: out, isSarif: false, customScan: [], severitySet: 'informational', confidenceSet: 'tentative', isRelative: true, electronVersionOverride: electronVersion, parserPlugins: [] },
+  {
+    input: join(root, 'electron'),
+    output: out,
+    isSarif: false,
+    customScan: [],
+    severitySet: 'informational',
+    confidenceSet: 'tentative',
+    isRelative: true,
+    electronVersionOverride: electronVersion,
+    parserPlugins: [],
+  },
   false,
 );
 rmSync(out, { force: true });
 
 const findings = result.issues ?? [];
-const serious = findings.filter((f) => ['HIGH', 'MEDIUM'].includes(String(f.severity?.name).toUpperCase()));
+const serious = findings.filter((f) =>
+  ['HIGH', 'MEDIUM'].includes(String(f.severity?.name).toUpperCase()),
+);
 const unparsed = (result.errors ?? []).filter((e) => !e.tolerable);
 for (const f of findings) {
   const sev = `${f.severity?.name ?? '?'}/${f.confidence?.name ?? '?'}`;
-  console.log(`${sev.padEnd(22)} ${f.id}  ${f.file}:${f.location?.line ?? ''}  ${f.description ?? ''}`);
+  console.log(
+    `${sev.padEnd(22)} ${f.id}  ${f.file}:${f.location?.line ?? ''}  ${f.description ?? ''}`,
+  );
 }
 for (const e of unparsed) console.log(`UNPARSED      ${e.file}: ${e.message}`);
-console.log(`electronegativity: ${result.atomicChecks} + ${result.globalChecks} checks over electron/; ${findings.length} finding(s), ${serious.length} high/medium, ${unparsed.length} unparsed file(s)`);
+console.log(
+  `electronegativity: ${result.atomicChecks} + ${result.globalChecks} checks over electron/; ${findings.length} finding(s), ${serious.length} high/medium, ${unparsed.length} unparsed file(s)`,
+);
 process.exit(serious.length > 0 || unparsed.length > 0 ? 1 : 0);

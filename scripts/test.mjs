@@ -10,8 +10,14 @@ ensureNpmDeps();
 
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 const STEPS = {
-  lint: [npx('eslint', '.', '--max-warnings=0'), npx('prettier', '--check', '.', '--log-level', 'warn')],
-  typecheck: [npx('tsc', '-p', 'tsconfig.json', '--noEmit'), npx('tsc', '-p', 'tsconfig.web.json', '--noEmit')],
+  lint: [
+    npx('eslint', '.', '--max-warnings=0'),
+    npx('prettier', '--check', '.', '--log-level', 'warn'),
+  ],
+  typecheck: [
+    npx('tsc', '-p', 'tsconfig.json', '--noEmit'),
+    npx('tsc', '-p', 'tsconfig.web.json', '--noEmit'),
+  ],
   build: [npx('electron-vite', 'build')],
   security: [['node', ['scripts/electronegativity.mjs']]],
   unit: [npx('vitest', 'run', '--project', 'unit')],

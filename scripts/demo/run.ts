@@ -49,10 +49,17 @@ async function main(): Promise<void> {
     say('opening the Keel window…');
     app = spawn('npx', ['--no-install', 'electron', '.'], { cwd: ROOT, env, stdio: 'inherit' });
   } else {
-    app = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    app = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', String(port)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     // Ask for the sign-in URL only once serve has created (or read) its token.
     app.stdout?.once('data', () => {
-      const token = spawn(process.execPath, ['out/main/cli.js', 'token', '--port', String(port)], { cwd: ROOT, env });
+      const token = spawn(process.execPath, ['out/main/cli.js', 'token', '--port', String(port)], {
+        cwd: ROOT,
+        env,
+      });
       let url = '';
       token.stdout.on('data', (d: Buffer) => (url += String(d)));
       token.on('exit', () => say(`open ${url.trim()} in a browser (Ctrl-C stops the demo)`));

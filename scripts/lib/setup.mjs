@@ -28,7 +28,12 @@ export function log(msg) {
 }
 
 export function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts, env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    cwd: ROOT,
+    ...opts,
+    env: { ...process.env, ...opts.env },
+  });
   return r.status ?? 1;
 }
 
@@ -52,9 +57,17 @@ export function ensureSystemPackages(names = Object.keys(PACKAGES)) {
     process.exit(2);
   }
   const prefix = isRoot ? [] : ['sudo', '-n'];
-  const apt = (args) => run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    run(
+      prefix[0] ?? 'apt-get',
+      [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args],
+      { env: { DEBIAN_FRONTEND: 'noninteractive' } },
+    );
   log(`installing ${missing.join(' ')} (apt-get)…`);
-  if (apt(['update', '-qq']) !== 0 || apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]) !== 0) {
+  if (
+    apt(['update', '-qq']) !== 0 ||
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]) !== 0
+  ) {
     log(`apt-get could not install: ${missing.join(' ')}`);
     process.exit(2);
   }
@@ -67,7 +80,11 @@ export function ensureNpmDeps() {
   const lock = join(ROOT, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing npm dependencies (npm ci)…');
-  if (run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_loglevel: 'error' } }) !== 0) {
+  if (
+    run('npm', ['ci', '--no-audit', '--no-fund'], {
+      env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_loglevel: 'error' },
+    }) !== 0
+  ) {
     log('npm ci failed (see above)');
     process.exit(2);
   }
@@ -78,7 +95,11 @@ export function ensureElectronBinary() {
   const pathTxt = join(ROOT, 'node_modules', 'electron', 'path.txt');
   if (existsSync(pathTxt)) return true;
   log('fetching the Electron binary…');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron', 'install.js')], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    timeout: 180_000,
+  });
   if (r.status === 0 && existsSync(pathTxt)) return true;
   log('no Electron binary could be downloaded on this machine: using server mode instead.');
   return false;

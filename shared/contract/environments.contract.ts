@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { slugSchema } from '../models/common';
 import {
   connectionSchema,
-  connectionSecretSchema,
+  connectionSecretPatchSchema,
   connectionViewSchema,
   environmentSchema,
   environmentViewSchema,
@@ -52,14 +52,14 @@ export const environmentsDomain = domain({
       output: z.object({ removed: z.boolean() }),
       destructive: true,
     }),
-    /** Add or replace a connection. A secret given here replaces the stored one; omitted keeps it. */
+    /** Add or replace a connection. Secret parts given replace the stored ones, `null` deletes one, omitted parts stay. */
     saveConnection: method({
       summary: 'Add or update a connection (its secret is stored apart, encrypted)',
       input: z
         .object({
           envId: slugSchema,
           connection: connectionSchema,
-          secret: connectionSecretSchema.strict().optional(),
+          secret: connectionSecretPatchSchema.optional(),
         })
         .strict(),
       example: { envId: 'staging', connection: exampleConnection, secret: { password: 's3cret' } },
@@ -75,7 +75,7 @@ export const environmentsDomain = domain({
     }),
     /**
      * Connect once with the given settings and report what the server says. Unsaved form values are
-     * tested as typed; without a secret, the stored secret of the same connection id is used.
+     * tested as typed; secret parts not given come from the stored secret of the same connection id.
      */
     testConnection: method({
       summary: 'Test connection settings without saving them',
@@ -83,7 +83,7 @@ export const environmentsDomain = domain({
         .object({
           envId: slugSchema,
           connection: connectionSchema,
-          secret: connectionSecretSchema.strict().optional(),
+          secret: connectionSecretPatchSchema.optional(),
         })
         .strict(),
       example: { envId: 'staging', connection: exampleConnection },

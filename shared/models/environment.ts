@@ -87,7 +87,13 @@ export type Connection = z.infer<typeof connectionSchema>;
 export type ConnectionInput = z.input<typeof connectionSchema>;
 
 /** A connection as the renderer sees it: no secret, only whether one is stored. */
-export const connectionViewSchema = connectionSchema.extend({ hasSecret: z.boolean() });
+export const SECRET_FIELDS = ['password', 'token', 'tlsKey'] as const;
+
+export const connectionViewSchema = connectionSchema.extend({
+  hasSecret: z.boolean(),
+  /** Which parts of the secret are stored (never their values). */
+  secretFields: z.array(z.enum(SECRET_FIELDS)),
+});
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
 export const environmentSchema = z.object({
@@ -118,3 +124,29 @@ export const connectionSecretSchema = z.object({
   tlsKey: z.string().max(65536).optional(),
 });
 export type ConnectionSecret = z.infer<typeof connectionSecretSchema>;
+
+/**
+ * A change to a connection's secret: a string replaces that part, `null` deletes it, an omitted
+ * part stays as stored. So changing the TLS key does not wipe the password.
+ */
+export const connectionSecretPatchSchema = z
+  .object({
+    password: z.string().max(4096).nullable().optional(),
+    token: z.string().max(4096).nullable().optional(),
+    tlsKey: z.string().max(65536).nullable().optional(),
+  })
+  .strict();
+export type ConnectionSecretPatch = z.infer<typeof connectionSecretPatchSchema>;
+
+export function applySecretPatch(
+  stored: ConnectionSecret | undefined,
+  patch: ConnectionSecretPatch | undefined,
+): ConnectionSecret {
+  const out: ConnectionSecret = { ...stored };
+  for (const f of SECRET_FIELDS) {
+    const v = patch?.[f];
+    if (v === null) delete out[f];
+    else if (v !== undefined) out[f] = v;
+  }
+  return out;
+}

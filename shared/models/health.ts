@@ -23,6 +23,8 @@ export const probeResultSchema = z.object({
   /** `primary` for the connection's own endpoint, `replica` for its read replica. */
   endpoint: z.enum(['primary', 'replica']),
   kind: storeKindSchema,
+  /** The connection's display name. */
+  name: z.string(),
   role: z.string(),
   address: z.string(),
   at: isoDateSchema,

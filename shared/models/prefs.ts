@@ -1,16 +1,20 @@
 import { z } from 'zod';
 
+/** The languages of the UI. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export const languageSchema = z.enum(LANGUAGES);
 export type Language = z.infer<typeof languageSchema>;
+
+/** The preference: a language, or follow the operating system's. */
+export const languagePrefSchema = z.enum(['system', ...LANGUAGES]);
+export type LanguagePref = z.infer<typeof languagePrefSchema>;
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof themeSchema>;
 
 export const prefsSchema = z.object({
   theme: themeSchema.default('system'),
-  /** Unset: follow the operating system's language. */
-  language: languageSchema.optional(),
+  language: languagePrefSchema.default('system'),
   /** Environment shown when the console opens. */
   activeEnvironment: z.string().max(63).optional(),
   /** Health probe interval. */

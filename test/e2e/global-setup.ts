@@ -14,7 +14,8 @@ export const E2E_TOKEN = 'e2e-token-5b2c9f1e7d3a4c68';
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const cli = join(process.cwd(), 'out/main/cli.js');
-  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npx electron-vite build` first');
+  if (!existsSync(cli))
+    throw new Error('out/main/cli.js is missing: run `npx electron-vite build` first');
   const [{ primary, replica }, redis, influx] = await Promise.all([
     startMariaDbPair({ delaySec: 2, name: 'e2e' }),
     startRedis({ name: 'e2e' }),
@@ -36,7 +37,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     KEEL_CONN_METRICS_URI: `http://127.0.0.1:${influx.port}/?db=keel_metrics`,
     KEEL_CONN_METRICS_NAME: 'Metrics',
   };
-  const server: ChildProcess = spawn(process.execPath, [cli, '--json', 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, [cli, '--json', 'serve', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: server.stdout! });
     rl.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));

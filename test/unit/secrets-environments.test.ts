@@ -80,9 +80,11 @@ describe('environments', () => {
       new KeyCipher('test', Buffer.alloc(32, 2)),
       async () => false,
     );
-    let envs: EnvironmentsService | undefined;
-    const registry = new ClientRegistry((e, c) => envs!.resolve(e, c), silentLogger());
-    envs = new EnvironmentsService(
+    const registry: ClientRegistry = new ClientRegistry(
+      (e, c) => envs.resolve(e, c),
+      silentLogger(),
+    );
+    const envs: EnvironmentsService = new EnvironmentsService(
       dir,
       secrets,
       registry,
@@ -116,6 +118,34 @@ describe('environments', () => {
     expect(JSON.stringify(list)).not.toContain('Hunter22');
     expect(list[0]?.connections[0]?.hasSecret).toBe(true);
     expect(await readFile(join(dir, 'environments.json'), 'utf8')).not.toContain('Hunter22');
+    await registry.dispose();
+  });
+
+  it('changes only the secret parts given: null deletes one, omitted ones stay', async () => {
+    const { envs, registry } = make();
+    await envs.save({ id: 'staging', name: 'Staging', production: false, blueprint: 'default' });
+    const c = {
+      id: 'ts',
+      name: 'TS',
+      kind: 'influxdb' as const,
+      role: 'metrics',
+      host: 'i',
+      port: 8086,
+      tls: { enabled: true, verify: true },
+      pool: { max: 5, min: 0, idleTimeoutMs: 60000 },
+      timeouts: { connectMs: 1000, operationMs: 1000 },
+    };
+    await envs.saveConnection('staging', c, { password: 'Pw-1', token: 'Tok-1' });
+    await envs.saveConnection('staging', c, { tlsKey: 'KEY' });
+    expect((await envs.resolve('staging', 'ts')).secret).toEqual({
+      password: 'Pw-1',
+      token: 'Tok-1',
+      tlsKey: 'KEY',
+    });
+    const view = await envs.saveConnection('staging', c, { token: null });
+    expect(view.secretFields).toEqual(['password', 'tlsKey']);
+    await envs.saveConnection('staging', c, { password: null, tlsKey: null });
+    expect((await envs.resolve('staging', 'ts')).secret).toBeUndefined();
     await registry.dispose();
   });
 

@@ -1,4 +1,5 @@
 import { KeelError } from '../../../shared/errors';
+import { applySecretPatch } from '../../../shared/models/environment';
 import type { CoreOptions, Services } from '../bootstrap';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Handlers } from './router';
@@ -32,12 +33,10 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
     'environments.removeConnection': async ({ envId, connectionId }) => ({
       removed: await s.environments.removeConnection(envId, connectionId),
     }),
-    'environments.testConnection': async ({ envId, connection, secret }) =>
-      s.health.test(
-        envId,
-        connection,
-        secret ?? (await s.environments.storedSecret(envId, connection.id).catch(() => undefined)),
-      ),
+    'environments.testConnection': async ({ envId, connection, secret }) => {
+      const stored = await s.environments.storedSecret(envId, connection.id).catch(() => undefined);
+      return s.health.test(envId, connection, applySecretPatch(stored, secret));
+    },
     'environments.exportYaml': ({ envId, passphrase }) =>
       s.environments.exportYaml(envId, passphrase),
     'environments.importYaml': ({ yaml, passphrase, replace }) =>

@@ -55,6 +55,9 @@ export class Router {
           issues: parsed.error.issues.map((i) => ({
             path: i.path.map(String),
             message: i.message,
+            code: i.code,
+            ...('minimum' in i && { minimum: Number(i.minimum) }),
+            ...('maximum' in i && { maximum: Number(i.maximum) }),
           })),
         },
       });

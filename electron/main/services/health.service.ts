@@ -154,6 +154,7 @@ export class HealthService implements Disposable {
       connectionId: c.id,
       endpoint: t.endpoint,
       kind: c.kind,
+      name: c.name,
       role: c.role,
       address,
     };

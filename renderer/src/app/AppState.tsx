@@ -5,7 +5,7 @@ import type { EnvironmentView } from '@shared/models/environment';
 import type { Prefs, PrefsPatch } from '@shared/models/prefs';
 import { useEnvironmentList } from '../features/environments/useEnvironments';
 import { usePrefsState } from '../features/prefs/usePrefs';
-import { setLanguage } from './i18n';
+import { setLanguage, systemLanguage } from './i18n';
 import { applyTheme } from './theme';
 import { useToast } from './toasts';
 
@@ -37,7 +37,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   }, [theme]);
   const language = prefs?.language;
   useEffect(() => {
-    if (language !== undefined) void setLanguage(language);
+    if (language !== undefined)
+      void setLanguage(language === 'system' ? systemLanguage() : language);
   }, [language]);
 
   const updatePrefs = useCallback(

@@ -1,16 +1,16 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, type Language, type Theme } from '@shared/models/prefs';
+import { languagePrefSchema, type LanguagePref, type Theme } from '@shared/models/prefs';
 import { useAppState } from './AppState';
 
 const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
-/** Language switch; before prefs arrive it shows the language in use. */
+/** Language switch: English, Simplified Chinese, or follow the system. */
 export function LanguageSelect({ compact = false }: { compact?: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { prefs, updatePrefs } = useAppState();
   const id = useId();
-  const current = (prefs?.language ?? i18n.language) as Language;
+  const current: LanguagePref = prefs?.language ?? 'system';
   return (
     <div className={compact ? 'inline-field' : 'field'}>
       <label htmlFor={id} className={compact ? 'sr-only' : undefined}>
@@ -23,10 +23,10 @@ export function LanguageSelect({ compact = false }: { compact?: boolean }) {
         disabled={!prefs}
         title={t('settings.language')}
         data-testid="language-select"
-        onChange={(e) => void updatePrefs({ language: e.target.value as Language })}
+        onChange={(e) => void updatePrefs({ language: e.target.value as LanguagePref })}
       >
-        {LANGUAGES.map((l) => (
-          <option key={l} value={l} lang={l}>
+        {languagePrefSchema.options.map((l) => (
+          <option key={l} value={l} lang={l === 'system' ? undefined : l}>
             {t(`language.${l}`)}
           </option>
         ))}

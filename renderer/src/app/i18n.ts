@@ -13,10 +13,15 @@ declare module 'i18next' {
 
 const CACHE_KEY = 'keel.language';
 
-/** The language before prefs arrive: last used on this machine, else the browser's. */
+/** The language before prefs arrive: last used on this machine, else the system's. */
 export function initialLanguage(): Language {
   const cached = safeStorageGet(CACHE_KEY);
   if (cached && (LANGUAGES as readonly string[]).includes(cached)) return cached as Language;
+  return systemLanguage();
+}
+
+/** The operating system's (browser's) language, as one Keel speaks. */
+export function systemLanguage(): Language {
   return matchLanguage(navigator.languages.length > 0 ? navigator.languages : [navigator.language]);
 }
 

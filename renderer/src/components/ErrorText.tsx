@@ -56,15 +56,18 @@ export function ErrorCallout({
   error,
   title,
   onRetry,
+  quiet = false,
 }: {
   error: KeelError;
   title?: string;
   onRetry?: () => void;
+  /** An expected outcome (e.g. a cancelled job), not a failure: neutral colours, no alert. */
+  quiet?: boolean;
 }) {
   const { t } = useTranslation();
   const text = useErrorText();
   return (
-    <div className="callout callout-error" role="alert">
+    <div className={quiet ? 'callout' : 'callout callout-error'} role={quiet ? 'note' : 'alert'}>
       <div className="error-title">
         <span>{title ?? text.title(error.code, error.message)}</span>
         <code className="error-code">{error.code}</code>

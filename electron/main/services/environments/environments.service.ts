@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { KeelError } from '../../../../shared/errors';
 import {
+  applySecretPatch,
   environmentSchema,
+  SECRET_FIELDS,
   type Connection,
+  type ConnectionSecretPatch,
   type ConnectionSecret,
   type ConnectionView,
   type Environment,
@@ -65,7 +68,13 @@ export class EnvironmentsService {
   async view(env: Environment, source: EnvironmentView['source']): Promise<EnvironmentView> {
     const connections: ConnectionView[] = [];
     for (const c of env.connections) {
-      connections.push({ ...c, hasSecret: await this.secrets.has(SecretStore.key(env.id, c.id)) });
+      const secret = await this.secrets.get(SecretStore.key(env.id, c.id)).catch(() => undefined);
+      const secretFields = SECRET_FIELDS.filter((f) => Boolean(secret?.[f]));
+      connections.push({
+        ...c,
+        hasSecret: await this.secrets.has(SecretStore.key(env.id, c.id)),
+        secretFields,
+      });
     }
     return { ...env, connections, source };
   }
@@ -117,12 +126,15 @@ export class EnvironmentsService {
   async saveConnection(
     envId: string,
     connection: Connection,
-    secret?: ConnectionSecret,
+    patch?: ConnectionSecretPatch,
   ): Promise<ConnectionView> {
     this.assertWritable(envId);
     await this.get(envId);
     // Store the secret first: if the keyring refuses, nothing changes.
-    if (secret !== undefined) await this.secrets.set(SecretStore.key(envId, connection.id), secret);
+    if (patch !== undefined) {
+      const key = SecretStore.key(envId, connection.id);
+      await this.secrets.set(key, applySecretPatch(await this.secrets.get(key), patch));
+    }
     await this.file.update((f) => ({
       ...f,
       environments: f.environments.map((e) =>

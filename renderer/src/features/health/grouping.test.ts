@@ -7,6 +7,7 @@ const result = (o: Partial<ProbeResult>): ProbeResult => ({
   connectionId: 'core',
   endpoint: 'primary',
   kind: 'mysql',
+  name: 'Core',
   role: 'core',
   address: '127.0.0.1:3306',
   at: '2025-01-01T00:00:00.000Z',

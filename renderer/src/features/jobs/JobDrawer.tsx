@@ -126,7 +126,11 @@ function DrawerBody({
       )}
 
       {job.error && (
-        <ErrorCallout error={KeelError.fromShape(job.error)} title={t('jobs.failedWith')} />
+        <ErrorCallout
+          error={KeelError.fromShape(job.error)}
+          title={job.state === 'cancelled' ? t('jobs.cancelledWith') : t('jobs.failedWith')}
+          quiet={job.state === 'cancelled'}
+        />
       )}
       {job.result !== undefined && (
         <section>

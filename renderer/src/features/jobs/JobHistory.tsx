@@ -70,7 +70,7 @@ export function JobHistory({
                 <td className="num">{d !== undefined ? fmt.durationMs(d) : '—'}</td>
                 <td className="outcome wrap">
                   {j.error ? (
-                    <span className="text-danger">
+                    <span className={j.state === 'cancelled' ? 'muted' : 'text-danger'}>
                       {errText.title(j.error.code, j.error.message)}{' '}
                       <code className="error-code">{j.error.code}</code>
                     </span>

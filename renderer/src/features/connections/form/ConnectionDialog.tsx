@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeelError } from '@shared/errors';
 import type { ConnectionView, EnvironmentView } from '@shared/models/environment';
@@ -74,6 +74,7 @@ function ConnectionForm({
   const actions = useConnectionActions();
   const idp = useId();
   const formRef = useRef<HTMLFormElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const editing = connection !== undefined;
   const hasSecret = connection?.hasSecret ?? false;
 
@@ -96,6 +97,11 @@ function ConnectionForm({
   const local = splitIssues(validated.issues);
   const remote = splitIssues(server);
 
+  // A test result or a failed call appears below the fold of a long form: bring it into view.
+  useEffect(() => {
+    if (testResult || callError) outcomeRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [testResult, callError]);
+
   const idOf = (f: FieldName): string => `${idp}-${f}`;
   const err = (f: FieldName): string | undefined => {
     const s = remote.byField[f];
@@ -116,8 +122,6 @@ function ConnectionForm({
     setServer((list) => list.filter((i) => i.field !== field));
     setTestResult(undefined);
   };
-
-  const secretsTyped = values.password !== '' || values.token !== '' || values.tlsKey !== '';
 
   const run = async (what: 'save' | 'test'): Promise<void> => {
     setSubmitted(true);
@@ -187,9 +191,7 @@ function ConnectionForm({
       <BasicSection {...section} />
       {hasSecret && (
         <p className="field-hint" role="note">
-          {secretsTyped
-            ? t('connections.form.secretReplaceNote')
-            : t('connections.form.secretKeepNote')}
+          {t('connections.form.secretKeepNote')}
         </p>
       )}
       <KindSection {...section} />
@@ -203,8 +205,10 @@ function ConnectionForm({
           ))}
         </ul>
       )}
-      {callError && <ErrorCallout error={callError} />}
-      {testResult && <ProbeResultView result={testResult} />}
+      <div ref={outcomeRef} className="stack">
+        {callError && <ErrorCallout error={callError} />}
+        {testResult && <ProbeResultView result={testResult} />}
+      </div>
 
       <div className="dialog-actions">
         <button

@@ -87,6 +87,7 @@ describe('connection form model', () => {
       timeouts: { connectMs: 1000, operationMs: 2000 },
       redis: { mode: 'sentinel', masterName: 'm', sentinels: [{ host: 's1', port: 26379 }] },
       hasSecret: true,
+      secretFields: ['password'],
     };
     const v = toFormValues(view);
     expect(v.password).toBe('');
