@@ -75,6 +75,14 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     new HealthService(environments, registry, bus, o.logger, initialPrefs.probeIntervalMs),
   );
   owner.add(bus.subscribe('prefs.changed', (p) => health.setInterval(p.probeIntervalMs)));
+  owner.add(
+    bus.subscribe('environments.changed', ({ envId }) => {
+      if (o.probes)
+        void health
+          .refresh(envId)
+          .catch((err: unknown) => o.logger.warn({ err, envId }, 'refresh failed'));
+    }),
+  );
   const jobs = owner.add(new InProcessJobRunner(new FileJobStore(o.userDataDir), bus, o.logger));
   registerJobs(jobs, health);
   if (o.probes) health.start();

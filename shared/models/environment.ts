@@ -12,6 +12,14 @@ export const DEFAULT_PORTS: Record<StoreKind, number> = {
   influxdb: 8086,
 };
 
+/** The role a new connection of a kind most often has in the blueprint. */
+export const DEFAULT_ROLES: Record<StoreKind, string> = {
+  mysql: 'core',
+  mongodb: 'platform_db',
+  redis: 'cache',
+  influxdb: 'metrics',
+};
+
 /**
  * A role names what a connection is for in the platform's blueprint:
  * `core`, `business:customer_management`, `platform_db`, `business_db`, `cache`, `metrics`, `tenant:acme`.

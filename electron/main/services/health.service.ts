@@ -74,6 +74,20 @@ export class HealthService implements Disposable {
     return Promise.all(targets.map((t) => this.probeTarget(t)));
   }
 
+  /**
+   * After an environment changed: forget endpoints that are gone and probe the rest at once, so a
+   * saved connection shows up without waiting for the next scheduled sweep.
+   */
+  async refresh(envId: string): Promise<void> {
+    const targets = await this.targets(envId);
+    const live = new Set(
+      targets.map((t) => keyOf({ envId, connectionId: t.connection.id, endpoint: t.endpoint })),
+    );
+    for (const k of this.entries.keys())
+      if (k.startsWith(`${envId}/`) && !live.has(k)) this.entries.delete(k);
+    await Promise.all(targets.map((t) => this.probeTarget(t)));
+  }
+
   /** Probe unsaved settings with a throw-away client. */
   async test(
     envId: string,

@@ -1,19 +1,12 @@
 import { KeelError } from '../../../../shared/errors';
 import {
   connectionSchema,
+  DEFAULT_ROLES,
   environmentSchema,
   type ConnectionSecret,
   type Environment,
-  type StoreKind,
 } from '../../../../shared/models/environment';
 import { parseConnectionUri } from '../../../../shared/models/uri';
-
-const DEFAULT_ROLE: Record<StoreKind, string> = {
-  mysql: 'core',
-  mongodb: 'platform_db',
-  redis: 'cache',
-  influxdb: 'metrics',
-};
 
 const SUFFIXES = [
   'URI',
@@ -75,7 +68,7 @@ export function environmentFromVars(vars: NodeJS.ProcessEnv): EnvVarEnvironment 
       ...parsed.connection,
       id,
       name: v.NAME ?? parsed.connection.name ?? id,
-      role: v.ROLE ?? DEFAULT_ROLE[parsed.connection.kind],
+      role: v.ROLE ?? DEFAULT_ROLES[parsed.connection.kind],
       ...(v.ORG && { org: v.ORG }),
       ...(replica && { replica: { host: replica[1], port: Number(replica[2]) } }),
     };

@@ -103,7 +103,7 @@ describe('connection form validation', () => {
   });
 
   it('reports empty required fields as required and bad ones by field', () => {
-    const { byField } = splitIssues(validateForm(emptyForm()).issues);
+    const { byField } = splitIssues(validateForm({ ...emptyForm(), role: '' }).issues);
     expect(byField.id?.code).toBe('keel_required');
     expect(byField.role?.code).toBe('keel_required');
     expect(byField.host?.code).toBe('keel_required');
@@ -112,6 +112,14 @@ describe('connection form validation', () => {
     ).byField;
     expect(bad.id?.code).toBe('invalid_format');
     expect(bad.port?.code).toBe('too_big');
+  });
+
+  it('starts with the usual role of the kind and moves it along with the kind', () => {
+    expect(emptyForm('redis').role).toBe('cache');
+    expect(changeKind(emptyForm('mysql'), 'influxdb').role).toBe('metrics');
+    expect(changeKind({ ...emptyForm('mysql'), role: 'business:crm' }, 'redis').role).toBe(
+      'business:crm',
+    );
   });
 
   it('refuses an id already used in the environment', () => {

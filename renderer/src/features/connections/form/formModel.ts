@@ -1,5 +1,6 @@
 import {
   DEFAULT_PORTS,
+  DEFAULT_ROLES,
   type ConnectionSecret,
   type ConnectionView,
   type Endpoint,
@@ -65,7 +66,7 @@ export function emptyForm(kind: StoreKind = 'mysql'): FormValues {
     id: '',
     name: '',
     kind,
-    role: '',
+    role: DEFAULT_ROLES[kind],
     host: '',
     port: String(DEFAULT_PORTS[kind]),
     user: '',
@@ -144,6 +145,7 @@ export function applyParsedUri(values: FormValues, parsed: ParsedUri): FormValue
     database: c.database ?? values.database,
     org: c.org ?? values.org,
     name: values.name === '' ? (c.name ?? c.host) : values.name,
+    role: roleFor(values, c.kind),
   };
   if (c.tls) {
     next.tlsEnabled = c.tls.enabled ?? true;
@@ -153,7 +155,13 @@ export function applyParsedUri(values: FormValues, parsed: ParsedUri): FormValue
   return next;
 }
 
-/** A kind change moves a default port along; a port the user typed stays. */
+/** An empty (or still default) role follows the kind; a role the user typed stays. */
+function roleFor(values: FormValues, kind: StoreKind): string {
+  const r = values.role.trim();
+  return r === '' || r === DEFAULT_ROLES[values.kind] ? DEFAULT_ROLES[kind] : values.role;
+}
+
+/** A kind change moves a default port and role along; what the user typed stays. */
 export function changeKind(values: FormValues, kind: StoreKind): FormValues {
   const wasDefault = values.port === '' || values.port === String(DEFAULT_PORTS[values.kind]);
   const replicaDefault =
@@ -161,6 +169,7 @@ export function changeKind(values: FormValues, kind: StoreKind): FormValues {
   return {
     ...values,
     kind,
+    role: roleFor(values, kind),
     port: wasDefault ? String(DEFAULT_PORTS[kind]) : values.port,
     replicaPort: replicaDefault ? String(DEFAULT_PORTS[kind]) : values.replicaPort,
   };
