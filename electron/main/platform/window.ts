@@ -5,6 +5,7 @@ import { BrowserWindow, dialog, shell, type WebContents } from 'electron';
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const PRELOAD = join(here, '../preload/index.cjs');
 export const RENDERER_INDEX = join(here, '../renderer/index.html');
+export const ICON = join(here, '../../resources/icons/keel-256.png');
 
 /** The dev server (electron-vite dev) or the packaged file URL of the renderer. */
 export function appUrl(): string {
@@ -26,6 +27,7 @@ export function createMainWindow(): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Keel',
+    icon: ICON,
     backgroundColor: '#111418',
     webPreferences: {
       // Reviewed: the preload exposes only invoke/subscribe for keel: channels (electron/preload).

@@ -90,6 +90,8 @@ export function backoffDelay(attempt: number, baseMs = 200, maxMs = 30_000): num
 
 export interface GuardOptions {
   timeoutMs: number;
+  /** Names the store in time-out messages ("127.0.0.1:3306 did not answer…"); built only then. */
+  label?: () => string;
   signal?: AbortSignal;
   /** Bypass an open breaker (health probes must reach the store to see it recover). */
   probe?: boolean;
@@ -155,15 +157,15 @@ export async function guarded<T>(
   try {
     const value = await new Promise<T>((resolve, reject) => {
       c.onCancel(reject);
-      timer = setTimeout(
-        () =>
-          c.cancel(
-            new KeelError('TIMEOUT', `no answer within ${opts.timeoutMs} ms`, {
-              timeoutMs: opts.timeoutMs,
-            }),
-          ),
-        opts.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const who = opts.label?.() ?? 'the store';
+        c.cancel(
+          new KeelError('TIMEOUT', `${who} did not answer within ${opts.timeoutMs} ms`, {
+            timeoutMs: opts.timeoutMs,
+            address: who,
+          }),
+        );
+      }, opts.timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       fn(c).then(resolve, reject);
     });

@@ -289,6 +289,7 @@ export class InfluxStore implements StoreClient {
         this.breaker,
         {
           timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
+          label: () => addressOf(this.connection),
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },

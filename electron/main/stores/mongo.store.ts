@@ -181,6 +181,7 @@ export class MongoStore implements StoreClient {
         this.breaker,
         {
           timeoutMs,
+          label: () => addressOf(this.endpoint(endpoint)),
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },

@@ -182,6 +182,7 @@ export class MysqlStore implements StoreClient {
         this.breaker,
         {
           timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
+          label: () => addressOf(this.endpoint(endpoint)),
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },

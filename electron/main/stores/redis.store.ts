@@ -207,6 +207,7 @@ export class RedisStore implements StoreClient {
         this.breaker,
         {
           timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
+          label: () => addressOf(this.connection),
           ...(opts.signal && { signal: opts.signal }),
           ...(opts.probe && { probe: true }),
         },
@@ -219,6 +220,15 @@ export class RedisStore implements StoreClient {
       // answer with the next command: start a fresh connection instead of trusting this one.
       if (isKeelError(e) && (e.code === 'TIMEOUT' || e.code === 'CANCELLED')) {
         this.clients.get('primary')?.disconnect(true);
+        // While ioredis retried (a Sentinel that does not know the master…), it saw why.
+        if (e.code === 'TIMEOUT' && this.lastError) {
+          const why = mapStoreError(this.lastError, this.errorContext());
+          const said = String(why.details?.driverMessage ?? why.message);
+          throw new KeelError('TIMEOUT', `${e.message}; last error: ${said}`, {
+            ...e.details,
+            lastCode: why.code,
+          });
+        }
       }
       throw e;
     }

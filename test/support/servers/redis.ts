@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -9,6 +9,10 @@ import { guardDir, releaseDir, track, untrack } from './registry';
 export interface RedisOptions {
   /** Sets --requirepass; the url then carries it. */
   password?: string;
+  /** More server arguments, e.g. ['--cluster-enabled', 'yes']. */
+  args?: string[];
+  /** Run a Sentinel (redis-server --sentinel) monitoring this master instead of a data server. */
+  sentinelOf?: { host: string; port: number; masterName: string };
   /** Shows up in the temp dir name and error messages. */
   name?: string;
 }
@@ -51,14 +55,12 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisHandl
       what: `Redis '${name}' on ${HOST}:${p}`,
       command: redisServer,
       args: [
+        ...(options.sentinelOf ? [sentinelConfig(dir, options.sentinelOf), '--sentinel'] : []),
         '--port',
         String(p),
         '--bind',
         HOST,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
+        ...(options.sentinelOf ? [] : ['--save', '', '--appendonly', 'no']),
         // Held as a direct child so SIGKILL hits the server itself and exit is observable.
         '--daemonize',
         'no',
@@ -67,6 +69,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisHandl
         '--logfile',
         path.join(dir, 'redis.log'),
         ...(password === undefined ? [] : ['--requirepass', password]),
+        ...(options.args ?? []),
       ],
       cwd: dir,
       logFile: path.join(dir, 'redis.out.log'),
@@ -175,4 +178,22 @@ export function redisPing(port: number, password?: string, timeoutMs = 1_000): P
 function encodeCommand(parts: string[]): string {
   const body = parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('');
   return `*${parts.length}\r\n${body}`;
+}
+
+/** Sentinel needs a writable config file naming the master it monitors (quorum 1 in tests). */
+function sentinelConfig(
+  dir: string,
+  of: { host: string; port: number; masterName: string },
+): string {
+  const file = path.join(dir, 'sentinel.conf');
+  writeFileSync(
+    file,
+    [
+      `sentinel monitor ${of.masterName} ${of.host} ${of.port} 1`,
+      `sentinel down-after-milliseconds ${of.masterName} 1000`,
+      `sentinel failover-timeout ${of.masterName} 5000`,
+      '',
+    ].join('\n'),
+  );
+  return file;
 }
