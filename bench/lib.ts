@@ -24,12 +24,61 @@ export async function throughput(ms: number, fn: () => Promise<number>): Promise
   return ops / ((performance.now() - t0) / 1000);
 }
 
-/** Alternate A and B several rounds (so drift and noise hit both), return medians. */
+export interface Measure {
+  opsPerSec: number;
+  /** CPU time this process spent per operation (user + system): the client-side cost. */
+  cpuUsPerOp: number;
+}
+
+/** Throughput and this process's CPU per operation over `ms`. */
+export async function measure(ms: number, fn: () => Promise<number>): Promise<Measure> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const opsPerSec = await throughput(ms, fn);
+  const cpu = process.cpuUsage(c0);
+  const ops = (opsPerSec * (performance.now() - t0)) / 1000;
+  return { opsPerSec, cpuUsPerOp: (cpu.user + cpu.system) / ops };
+}
+
+/** Medians of paired rounds of two measured sides: throughput, CPU per op, per-round ratio. */
+export async function compare(
+  rounds: number,
+  ms: number,
+  anchor: () => Promise<number>,
+  keel: () => Promise<number>,
+): Promise<{ anchor: Measure; keel: Measure; ratio: number }> {
+  const a: Measure[] = [];
+  const k: Measure[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // ABBA: neither side always runs first (after the other's garbage).
+    if (i % 2 === 0) {
+      a.push(await measure(ms, anchor));
+      k.push(await measure(ms, keel));
+    } else {
+      k.push(await measure(ms, keel));
+      a.push(await measure(ms, anchor));
+    }
+  }
+  const med = (xs: Measure[]): Measure => ({
+    opsPerSec: median(xs.map((x) => x.opsPerSec)),
+    cpuUsPerOp: median(xs.map((x) => x.cpuUsPerOp)),
+  });
+  return {
+    anchor: med(a),
+    keel: med(k),
+    ratio: median(k.map((x, i) => x.opsPerSec / (a[i] as Measure).opsPerSec)),
+  };
+}
+
+/**
+ * Alternate A and B for several rounds (so drift and noisy neighbours hit both) and return the
+ * median of each side plus the median of the per-round ratios B/A, which is what targets compare.
+ */
 export async function interleaved(
   rounds: number,
   a: () => Promise<number>,
   b: () => Promise<number>,
-): Promise<[number, number]> {
+): Promise<[number, number, number]> {
   const as: number[] = [];
   const bs: number[] = [];
   // ABBA order: neither side always runs first (after the other's garbage).
@@ -42,7 +91,7 @@ export async function interleaved(
       as.push(await a());
     }
   }
-  return [median(as), median(bs)];
+  return [median(as), median(bs), median(bs.map((x, i) => x / (as[i] as number)))];
 }
 
 export function median(xs: number[]): number {
