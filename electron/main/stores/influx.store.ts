@@ -2,10 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { KeelError } from '../../../shared/errors';
-import type { Connection, ConnectionSecret } from '../../../shared/models/environment';
 import type { PoolStats } from '../../../shared/models/health';
-import { mapStoreError, type ErrorContext } from './errors';
-import { CircuitBreaker, guarded } from './guard';
 import { agentStats, httpRequest, type HttpResponse } from './http';
 import {
   addressOf,
@@ -15,6 +12,7 @@ import {
   type StoreClient,
   type StoreClientInit,
 } from './types';
+import { BaseStore, type GuardedCall } from './base-store';
 
 /** What `/ping` tells about the server, and what Keel may use because of it. */
 export interface InfluxServer {
@@ -51,20 +49,13 @@ export function quoteIdent(name: string): string {
  * InfluxDB 1.x / 2.x / 3.x over HTTP. Reads use InfluxQL on `/query` (served by all three);
  * writes use the official client's WriteApi where `/api/v2/write` exists and v1 `/write` otherwise.
  */
-export class InfluxStore implements StoreClient {
+export class InfluxStore extends BaseStore implements StoreClient {
   readonly kind = 'influxdb' as const;
-  readonly connection: Connection;
   private readonly agent: http.Agent;
-  private readonly breaker = new CircuitBreaker();
-  private readonly secret: ConnectionSecret | undefined;
   private server: InfluxServer | undefined;
-  private created = 0;
-  private errors = 0;
-  lastUsed = Date.now();
 
   constructor(init: StoreClientInit) {
-    this.connection = init.connection;
-    this.secret = init.secret;
+    super(init);
     const c = init.connection;
     const Agent = c.tls.enabled ? https.Agent : http.Agent;
     this.agent = new Agent({
@@ -87,10 +78,6 @@ export class InfluxStore implements StoreClient {
     }) as typeof open;
   }
 
-  get breakerState() {
-    return this.breaker.state;
-  }
-
   get baseUrl(): URL {
     return new URL(
       `${this.connection.tls.enabled ? 'https' : 'http'}://${addressOf(this.connection)}/`,
@@ -106,7 +93,7 @@ export class InfluxStore implements StoreClient {
 
   async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
     if (endpoint === 'replica') throw new Error('InfluxDB has no replica endpoint');
-    const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.connectMs + 2000;
+    const timeoutMs = this.probeTimeout(opts);
     return this.run({ ...opts, timeoutMs, probe: true }, async (signal) => {
       const t0 = performance.now();
       const res = await this.request('GET', 'ping', signal, { auth: false });
@@ -270,36 +257,8 @@ export class InfluxStore implements StoreClient {
     });
   }
 
-  private errorContext(): ErrorContext {
-    return {
-      kind: 'influxdb',
-      address: addressOf(this.connection),
-      secrets: [this.secret?.password, this.secret?.token],
-      tls: this.connection.tls.enabled,
-    };
-  }
-
-  private async run<R>(
-    opts: CallOptions & { probe?: boolean },
-    fn: (signal: AbortSignal) => Promise<R>,
-  ): Promise<R> {
-    this.lastUsed = Date.now();
-    try {
-      return await guarded(
-        this.breaker,
-        {
-          timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
-          label: () => addressOf(this.connection),
-          ...(opts.signal && { signal: opts.signal }),
-          ...(opts.probe && { probe: true }),
-        },
-        (e) => mapStoreError(e, this.errorContext()),
-        (c) => fn(c.signal),
-      );
-    } catch (e) {
-      this.errors++;
-      throw e;
-    }
+  private run<R>(opts: GuardedCall, fn: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    return this.call('primary', opts, (c) => fn(c.signal));
   }
 }
 

@@ -1,16 +1,13 @@
 import { MongoClient, type Db, type Document, type MongoClientOptions } from 'mongodb';
-import type { Connection, ConnectionSecret, Endpoint } from '../../../shared/models/environment';
 import type { PoolStats } from '../../../shared/models/health';
-import { mapStoreError, type ErrorContext } from './errors';
-import { CircuitBreaker, guarded } from './guard';
 import {
   addressOf,
   type CallOptions,
   type EndpointName,
   type ProbeFacts,
   type StoreClient,
-  type StoreClientInit,
 } from './types';
+import { BaseStore, type GuardedCall } from './base-store';
 
 interface Counters {
   total: number;
@@ -22,25 +19,10 @@ interface Counters {
  * MongoDB through the official driver: one MongoClient per endpoint with the connection's
  * maxPoolSize / minPoolSize. Statistics come from the driver's connection-pool (CMAP) events.
  */
-export class MongoStore implements StoreClient {
+export class MongoStore extends BaseStore implements StoreClient {
   readonly kind = 'mongodb' as const;
-  readonly connection: Connection;
   private readonly clients = new Map<EndpointName, MongoClient>();
   private readonly counters = new Map<EndpointName, Counters>();
-  private readonly breaker = new CircuitBreaker();
-  private readonly secret: ConnectionSecret | undefined;
-  private created = 0;
-  private errors = 0;
-  lastUsed = Date.now();
-
-  constructor(init: StoreClientInit) {
-    this.connection = init.connection;
-    this.secret = init.secret;
-  }
-
-  get breakerState() {
-    return this.breaker.state;
-  }
 
   /** Run a database command. */
   command(dbName: string, cmd: Document, opts: CallOptions = {}): Promise<Document> {
@@ -59,7 +41,7 @@ export class MongoStore implements StoreClient {
   }
 
   async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
-    const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.connectMs + 2000;
+    const timeoutMs = this.probeTimeout(opts);
     return this.run(endpoint, { ...opts, timeoutMs, probe: true }, async (client, timeoutMS) => {
       const admin = client.db('admin');
       const t0 = performance.now();
@@ -108,24 +90,6 @@ export class MongoStore implements StoreClient {
     await Promise.allSettled(clients.map((c) => c.close(true)));
   }
 
-  private endpoint(name: EndpointName): Endpoint {
-    const c = this.connection;
-    if (name === 'replica') {
-      if (!c.replica) throw new Error(`connection ${c.id} has no replica`);
-      return c.replica;
-    }
-    return { host: c.host, port: c.port };
-  }
-
-  private errorContext(endpoint: EndpointName): ErrorContext {
-    return {
-      kind: 'mongodb',
-      address: addressOf(this.endpoint(endpoint)),
-      secrets: [this.secret?.password],
-      tls: this.connection.tls.enabled,
-    };
-  }
-
   private client(name: EndpointName): MongoClient {
     let client = this.clients.get(name);
     if (client) return client;
@@ -169,29 +133,13 @@ export class MongoStore implements StoreClient {
     return client;
   }
 
-  private async run<R>(
+  private run<R>(
     endpoint: EndpointName,
-    opts: CallOptions & { probe?: boolean },
+    opts: GuardedCall,
     fn: (client: MongoClient, timeoutMS: number) => Promise<R>,
   ): Promise<R> {
-    this.lastUsed = Date.now();
     const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.operationMs;
-    try {
-      return await guarded(
-        this.breaker,
-        {
-          timeoutMs,
-          label: () => addressOf(this.endpoint(endpoint)),
-          ...(opts.signal && { signal: opts.signal }),
-          ...(opts.probe && { probe: true }),
-        },
-        (e) => mapStoreError(e, this.errorContext(endpoint)),
-        () => fn(this.client(endpoint), timeoutMs),
-      );
-    } catch (e) {
-      this.errors++;
-      throw e;
-    }
+    return this.call(endpoint, { ...opts, timeoutMs }, () => fn(this.client(endpoint), timeoutMs));
   }
 }
 

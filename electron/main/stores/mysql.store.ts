@@ -4,18 +4,10 @@ import mysql, {
   type PoolOptions,
   type RowDataPacket,
 } from 'mysql2/promise';
-import type { Connection, ConnectionSecret, Endpoint } from '../../../shared/models/environment';
 import type { PoolStats } from '../../../shared/models/health';
-import { mapStoreError, type ErrorContext } from './errors';
-import { type Cancellation, CircuitBreaker, guarded } from './guard';
-import {
-  addressOf,
-  type CallOptions,
-  type EndpointName,
-  type ProbeFacts,
-  type StoreClient,
-  type StoreClientInit,
-} from './types';
+import { type Cancellation } from './guard';
+import { type CallOptions, type EndpointName, type ProbeFacts, type StoreClient } from './types';
+import { BaseStore, type GuardedCall } from './base-store';
 
 /** Positional `?` values; identifiers never go here (escape them with `mysql.escapeId`). */
 type Params = unknown[];
@@ -32,24 +24,9 @@ interface PoolInternals {
  * cancel or time-out can stop it: the statement is killed server-side (KILL QUERY) and the
  * connection destroyed, which also frees its pool slot.
  */
-export class MysqlStore implements StoreClient {
+export class MysqlStore extends BaseStore implements StoreClient {
   readonly kind = 'mysql' as const;
-  readonly connection: Connection;
   private readonly pools = new Map<EndpointName, Pool>();
-  private readonly breaker = new CircuitBreaker();
-  private readonly secret: ConnectionSecret | undefined;
-  private created = 0;
-  private errors = 0;
-  lastUsed = Date.now();
-
-  constructor(init: StoreClientInit) {
-    this.connection = init.connection;
-    this.secret = init.secret;
-  }
-
-  get breakerState() {
-    return this.breaker.state;
-  }
 
   /** Run a statement; identifiers must be escaped by the caller with `mysql.escapeId`. */
   async query<T extends RowDataPacket[]>(
@@ -70,7 +47,7 @@ export class MysqlStore implements StoreClient {
   }
 
   async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
-    const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.connectMs + 2000;
+    const timeoutMs = this.probeTimeout(opts);
     return this.run(endpoint, { ...opts, timeoutMs, probe: true }, async (conn) => {
       const t0 = performance.now();
       await conn.query('SELECT 1');
@@ -118,24 +95,6 @@ export class MysqlStore implements StoreClient {
     await Promise.allSettled(pools.map((p) => p.end()));
   }
 
-  private errorContext(endpoint: EndpointName): ErrorContext {
-    return {
-      kind: 'mysql',
-      address: addressOf(this.endpoint(endpoint)),
-      secrets: [this.secret?.password],
-      tls: this.connection.tls.enabled,
-    };
-  }
-
-  private endpoint(name: EndpointName): Endpoint {
-    const c = this.connection;
-    if (name === 'replica') {
-      if (!c.replica) throw new Error(`connection ${c.id} has no replica`);
-      return c.replica;
-    }
-    return { host: c.host, port: c.port };
-  }
-
   private pool(name: EndpointName): Pool {
     let pool = this.pools.get(name);
     if (pool) return pool;
@@ -172,30 +131,6 @@ export class MysqlStore implements StoreClient {
     pool.on('connection', () => void this.created++);
     this.pools.set(name, pool);
     return pool;
-  }
-
-  private async run<R>(
-    endpoint: EndpointName,
-    opts: CallOptions & { probe?: boolean },
-    fn: (conn: PoolConnection) => Promise<R>,
-  ): Promise<R> {
-    this.lastUsed = Date.now();
-    try {
-      return await guarded(
-        this.breaker,
-        {
-          timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
-          label: () => addressOf(this.endpoint(endpoint)),
-          ...(opts.signal && { signal: opts.signal }),
-          ...(opts.probe && { probe: true }),
-        },
-        (e) => mapStoreError(e, this.errorContext(endpoint)),
-        (c) => this.onConnection(endpoint, c, fn),
-      );
-    } catch (e) {
-      this.errors++;
-      throw e;
-    }
   }
 
   private async onConnection<R>(
@@ -236,6 +171,14 @@ export class MysqlStore implements StoreClient {
     } catch {
       // The server may be gone (that may be why we are aborting); nothing more to do.
     }
+  }
+
+  private run<R>(
+    endpoint: EndpointName,
+    opts: GuardedCall,
+    fn: (conn: PoolConnection) => Promise<R>,
+  ): Promise<R> {
+    return this.call(endpoint, opts, (c) => this.onConnection(endpoint, c, fn));
   }
 }
 

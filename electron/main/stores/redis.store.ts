@@ -1,17 +1,16 @@
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
-import { KeelError, isKeelError } from '../../../shared/errors';
-import type { Connection, ConnectionSecret } from '../../../shared/models/environment';
+import { KeelError } from '../../../shared/errors';
 import type { PoolStats } from '../../../shared/models/health';
-import { mapStoreError, type ErrorContext } from './errors';
-import { backoffDelay, CircuitBreaker, guarded } from './guard';
+import { mapStoreError } from './errors';
+import { backoffDelay } from './guard';
 import {
   addressOf,
   type CallOptions,
   type EndpointName,
   type ProbeFacts,
   type StoreClient,
-  type StoreClientInit,
 } from './types';
+import { BaseStore, type GuardedCall } from './base-store';
 
 export type RedisCommand = [name: string, ...args: Array<string | number | Buffer>];
 
@@ -23,26 +22,11 @@ const MAX_RECONNECT_MS = 5000;
  * (Redis pipelines on one socket), so "pool" statistics are its in-flight and queued commands.
  * The offline queue is off: while Redis is down a command fails at once instead of piling up.
  */
-export class RedisStore implements StoreClient {
+export class RedisStore extends BaseStore implements StoreClient {
   readonly kind = 'redis' as const;
-  readonly connection: Connection;
   private readonly clients = new Map<EndpointName, Redis | Cluster>();
-  private readonly breaker = new CircuitBreaker();
-  private readonly secret: ConnectionSecret | undefined;
-  private created = 0;
-  private errors = 0;
   /** The last connection-level error, reported while ioredis reconnects in the background. */
   private lastError: Error | undefined;
-  lastUsed = Date.now();
-
-  constructor(init: StoreClientInit) {
-    this.connection = init.connection;
-    this.secret = init.secret;
-  }
-
-  get breakerState() {
-    return this.breaker.state;
-  }
 
   /** One command. */
   command(cmd: RedisCommand, opts: CallOptions = {}): Promise<unknown> {
@@ -66,7 +50,7 @@ export class RedisStore implements StoreClient {
   async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
     if (endpoint === 'replica')
       throw new Error('Redis replicas are probed as their own connection');
-    const timeoutMs = opts.timeoutMs ?? this.connection.timeouts.connectMs + 2000;
+    const timeoutMs = this.probeTimeout(opts);
     return this.run({ ...opts, timeoutMs, probe: true }, async (client) => {
       const t0 = performance.now();
       await client.ping();
@@ -114,15 +98,6 @@ export class RedisStore implements StoreClient {
     const clients = [...this.clients.values()];
     this.clients.clear();
     await Promise.allSettled(clients.map((c) => c.quit().catch(() => c.disconnect())));
-  }
-
-  private errorContext(): ErrorContext {
-    return {
-      kind: 'redis',
-      address: addressOf(this.connection),
-      secrets: [this.secret?.password],
-      tls: this.connection.tls.enabled,
-    };
   }
 
   private options(): RedisOptions {
@@ -197,41 +172,25 @@ export class RedisStore implements StoreClient {
     return client;
   }
 
-  private async run<R>(
-    opts: CallOptions & { probe?: boolean },
-    fn: (client: Redis | Cluster) => Promise<R>,
-  ): Promise<R> {
-    this.lastUsed = Date.now();
-    try {
-      return await guarded(
-        this.breaker,
-        {
-          timeoutMs: opts.timeoutMs ?? this.connection.timeouts.operationMs,
-          label: () => addressOf(this.connection),
-          ...(opts.signal && { signal: opts.signal }),
-          ...(opts.probe && { probe: true }),
-        },
-        (e) => mapStoreError(e, this.errorContext()),
-        async () => fn(await this.ensure('primary')),
-      );
-    } catch (e) {
-      this.errors++;
-      // A timed-out or abandoned command may still be answered later, and ioredis would pair that
-      // answer with the next command: start a fresh connection instead of trusting this one.
-      if (isKeelError(e) && (e.code === 'TIMEOUT' || e.code === 'CANCELLED')) {
-        this.clients.get('primary')?.disconnect(true);
-        // While ioredis retried (a Sentinel that does not know the master…), it saw why.
-        if (e.code === 'TIMEOUT' && this.lastError) {
-          const why = mapStoreError(this.lastError, this.errorContext());
-          const said = String(why.details?.driverMessage ?? why.message);
-          throw new KeelError('TIMEOUT', `${e.message}; last error: ${said}`, {
-            ...e.details,
-            lastCode: why.code,
-          });
-        }
-      }
-      throw e;
+  private run<R>(opts: GuardedCall, fn: (client: Redis | Cluster) => Promise<R>): Promise<R> {
+    return this.call('primary', opts, async () => fn(await this.ensure('primary')));
+  }
+
+  protected override failed(e: KeelError): KeelError {
+    if (e.code !== 'TIMEOUT' && e.code !== 'CANCELLED') return e;
+    // A timed-out or abandoned command may still be answered later, and ioredis would pair that
+    // answer with the next command: start a fresh connection instead of trusting this one.
+    this.clients.get('primary')?.disconnect(true);
+    // While ioredis retried (a Sentinel that does not know the master…), it saw why.
+    if (e.code === 'TIMEOUT' && this.lastError) {
+      const why = mapStoreError(this.lastError, this.errorContext());
+      const said = String(why.details?.driverMessage ?? why.message);
+      return new KeelError('TIMEOUT', `${e.message}; last error: ${said}`, {
+        ...e.details,
+        lastCode: why.code,
+      });
     }
+    return e;
   }
 }
 
