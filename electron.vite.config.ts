@@ -22,6 +22,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           cli: resolve(root, 'electron/cli/index.ts'),
+          // Long jobs run on worker threads from this file (services/jobs/thread-executor.ts).
+          'job-thread': resolve(root, 'electron/main/job-thread.ts'),
         },
       },
     },

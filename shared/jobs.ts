@@ -16,7 +16,29 @@ export const FINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancel
 export const jobKinds = {
   /** Probe every connection of an environment once, one step per endpoint. */
   'health.sweep': z.object({ envId: slugSchema }).strict(),
+  /**
+   * Watch an environment's stores for a while (during maintenance, a migration, an incident):
+   * probe them every `intervalSec` for `durationSec` and keep each round's latencies in shared
+   * storage. Resumable: after a crash the retry continues from the last recorded round.
+   */
+  'health.watch': z
+    .object({
+      envId: slugSchema,
+      connectionId: slugSchema.optional(),
+      durationSec: z.int().min(1).max(86_400),
+      intervalSec: z.int().min(1).max(3600),
+    })
+    .strict()
+    .refine((p) => p.intervalSec <= p.durationSec, {
+      message: 'the interval is longer than the watch',
+      path: ['intervalSec'],
+    }),
+  /** A round trip through the job engine: proves a worker picks up jobs and how soon. */
+  'jobs.ping': z.object({ envId: slugSchema }).strict(),
 } as const;
+
+/** Kinds whose work runs off the main thread (long, or CPU-heavy), so lock renewal never starves. */
+export const LONG_JOB_KINDS: ReadonlySet<string> = new Set(['health.watch']);
 export type JobKind = keyof typeof jobKinds;
 export const JOB_KIND_NAMES = Object.keys(jobKinds) as [JobKind, ...JobKind[]];
 export const jobKindSchema = z.enum(JOB_KIND_NAMES);
@@ -49,6 +71,12 @@ export const jobRecordSchema = z.object({
   payload: z.unknown(),
   actor: actorSchema,
   envId: z.string().optional(),
+  /** The tenant the job works on, when it works on one. */
+  tenantId: z.string().optional(),
+  /** The schedule that created it. */
+  scheduleId: z.string().optional(),
+  /** Attempts so far (a failed attempt is retried with back-off, up to the kind's limit). */
+  attempts: z.int().nonnegative().default(0),
   createdAt: isoDateSchema,
   startedAt: isoDateSchema.optional(),
   finishedAt: isoDateSchema.optional(),
@@ -61,3 +89,29 @@ export const jobRecordSchema = z.object({
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
 export const jobProgressEventSchema = z.object({ id: z.string(), progress: jobProgressSchema });
+
+/** Job ids: ours (`j_…`) and the ones the scheduler gives (`repeat:<schedule>:<time>`). */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'not a job id');
+
+/** What the jobs engine of an environment is, so the UI can say whether schedules are shared. */
+export const jobEngineSchema = z.object({
+  envId: z.string(),
+  engine: z.enum(['bullmq', 'in-process']),
+  /** Runs and schedules are coordinated across every Keel of the team (exactly once). */
+  coordinated: z.boolean(),
+  /** Why not, in plain words (no Redis, no core database…). */
+  reason: z.string().optional(),
+  /** Where job records live. */
+  records: z.enum(['core-database', 'local-file']),
+  /** Workers connected to this environment's queues, across the team (BullMQ only). */
+  workers: z.int().nonnegative(),
+});
+export type JobEngine = z.infer<typeof jobEngineSchema>;
+
+/** `{kind, payload}`, the payload checked against its kind's schema. */
+export const jobStartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('health.sweep'), payload: jobKinds['health.sweep'] }).strict(),
+  z.object({ kind: z.literal('health.watch'), payload: jobKinds['health.watch'] }).strict(),
+  z.object({ kind: z.literal('jobs.ping'), payload: jobKinds['jobs.ping'] }).strict(),
+]);
+export type JobStart = z.infer<typeof jobStartSchema>;

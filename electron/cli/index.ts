@@ -8,6 +8,7 @@ import { defaultUserDataDir } from '../main/paths';
 import { loadServerToken } from '../server/token';
 import { createCliCore } from './context';
 import { EXIT, exitCodeFor, printError, table, UsageError } from './output';
+import { agent } from './agent';
 import { serve } from './serve';
 import { version } from './version';
 
@@ -217,14 +218,29 @@ jobs
   });
 jobs
   .command('run <kind>')
-  .description(`run a job in this process and wait for it (${JOB_KIND_NAMES.join(', ')})`)
+  .description(`start a job and follow it to the end (${JOB_KIND_NAMES.join(', ')})`)
   .requiredOption('-e, --env <envId>', 'environment id')
-  .action(async (kind: string, o: { env: string }) => {
+  .option(
+    '--payload <json>',
+    'the rest of the payload as JSON (e.g. {"durationSec":600,"intervalSec":10})',
+    '{}',
+  )
+  .action(async (kind: string, o: { env: string; payload: string }) => {
+    const extra = parseJson(o.payload);
     const core = await createCliCore({ shell: 'cli', probes: false });
     try {
+      const engine = await core.services.jobs.status(o.env).catch(() => undefined);
+      // A one-shot CLI runs no workers: with a coordinated engine something else must.
+      if (engine?.coordinated && engine.workers === 0) {
+        throw new ResultError({
+          code: 'PRECONDITION_FAILED',
+          message: `no Keel worker is running for ${o.env}: start \`keel agent\` (or the desktop app / keel serve) first`,
+        });
+      }
+      const payload = { ...(extra as object), envId: o.env };
       const started = await core.router.dispatch(
         'jobs.start',
-        { kind, payload: { envId: o.env } },
+        { kind, payload },
         { shell: 'cli', actor, signal: new AbortController().signal },
       );
       if (!started.ok) throw new ResultError(started.error);
@@ -233,7 +249,7 @@ jobs
         if (p.id === id && !json())
           process.stderr.write(
             `\r${p.progress.done}/${p.progress.total ?? '?'} ${p.progress.message ?? ''}`.padEnd(
-              60,
+              70,
             ),
           );
       });
@@ -246,6 +262,33 @@ jobs
     } finally {
       await core.dispose();
     }
+  });
+
+program
+  .command('agent')
+  .description(
+    'run job workers and schedules headless (JSON logs on stdout, GET /healthz on loopback)',
+  )
+  .option('--health-host <address>', 'loopback address of the health endpoint', '127.0.0.1')
+  .option(
+    '--health-port <port>',
+    'port of the health endpoint (0 = any)',
+    (v) => Number.parseInt(v, 10),
+    7421,
+  )
+  .option(
+    '--grace <seconds>',
+    'on SIGTERM, how long running jobs may take to finish',
+    (v) => Number.parseInt(v, 10),
+    30,
+  )
+  .action(async (o: { healthHost: string; healthPort: number; grace: number }) => {
+    if (!Number.isInteger(o.healthPort) || o.healthPort < 0 || o.healthPort > 65535)
+      throw new UsageError('--health-port must be 0-65535');
+    if (!Number.isInteger(o.grace) || o.grace < 0)
+      throw new UsageError('--grace must be a number of seconds');
+    longRunning = true;
+    await agent({ healthHost: o.healthHost, healthPort: o.healthPort, graceMs: o.grace * 1000 });
   });
 
 program

@@ -29,15 +29,13 @@ export async function serve(o: ServeOptions): Promise<void> {
       `WARNING: listening on ${o.host}, reachable from other machines. Traffic is plain HTTP: put it behind TLS.\n`,
     );
   }
-  const core = await createCliCore({ shell: 'server', probes: o.probes });
+  const core = await createCliCore({ shell: 'server', probes: o.probes, work: true });
   const token = await loadServerToken(core.userDataDir);
   const staticDir = o.static ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   const server = await startHttpServer({
     router: core.router,
     bus: core.bus,
-    logger: (await import('../main/lib/logger')).createLogger({
-      level: process.env.KEEL_LOG_LEVEL ?? 'info',
-    }),
+    logger: core.logger,
     token: token.token,
     host: o.host,
     port: o.port,

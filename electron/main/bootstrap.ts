@@ -9,11 +9,13 @@ import { SecretStore } from './secrets/secret-store';
 import { environmentFromVars } from './services/environments/env-vars';
 import { EnvironmentsService } from './services/environments/environments.service';
 import { HealthService } from './services/health.service';
+import { DEFAULT_BULLMQ_SETTINGS, type BullmqSettings } from './services/jobs/bullmq-runner';
 import { FileJobStore } from './services/jobs/file-job-store';
 import { InProcessJobRunner } from './services/jobs/in-process-runner';
+import { JobService } from './services/jobs/job.service';
 import { registerJobs } from './services/jobs/kinds';
-import type { JobRunner } from './services/jobs/types';
 import { PrefsService } from './services/prefs.service';
+import { ScheduleService } from './services/schedules/schedules.service';
 import { ClientRegistry } from './stores/registry';
 
 export interface CoreOptions {
@@ -30,6 +32,10 @@ export interface CoreOptions {
   electron?: string;
   /** Desktop-only actions the platform layer provides. */
   platform?: { openLink(url: string): Promise<boolean> };
+  /** Run job workers and drive schedules here (desktop, server, agent; not one-shot CLI calls). */
+  work?: boolean;
+  /** out/main/job-thread.js: long jobs run on worker threads from it (inline without it). */
+  jobThreadFile?: string;
 }
 
 /** Everything a shell needs: the router, the event bus, the services, and one owner to dispose. */
@@ -45,7 +51,8 @@ export interface Services {
   environments: EnvironmentsService;
   registry: ClientRegistry;
   health: HealthService;
-  jobs: JobRunner;
+  jobs: JobService;
+  schedules: ScheduleService;
 }
 
 /** The composition root: config → stores → services → router. Never imports `electron`. */
@@ -83,11 +90,70 @@ export async function createCore(o: CoreOptions): Promise<Core> {
           .catch((err: unknown) => o.logger.warn({ err, envId }, 'refresh failed'));
     }),
   );
-  const jobs = owner.add(new InProcessJobRunner(new FileJobStore(o.userDataDir), bus, o.logger));
-  registerJobs(jobs, health);
+  const jobDeps = {
+    health,
+    envs: environments,
+    registry,
+    ...(o.jobThreadFile && { threadFile: o.jobThreadFile }),
+  };
+  const local = owner.add(new InProcessJobRunner(new FileJobStore(o.userDataDir), bus, o.logger));
+  registerJobs(local, jobDeps);
+  const jobs = owner.add(
+    new JobService({
+      envs: environments,
+      registry,
+      bus,
+      logger: o.logger,
+      local,
+      register: (r) => registerJobs(r, jobDeps),
+      work: Boolean(o.work),
+      events: o.shell !== 'cli' || Boolean(o.work),
+      settings: jobSettings(o.env ?? {}),
+    }),
+  );
+  const schedules = owner.add(
+    new ScheduleService({
+      jobs,
+      envs: environments,
+      registry,
+      bus,
+      logger: o.logger,
+      userDataDir: o.userDataDir,
+      drive: Boolean(o.work),
+    }),
+  );
+  owner.add(
+    bus.subscribe('environments.changed', ({ envId }) => {
+      // Its Redis or core database may have changed: rebuild the job engine, then its schedules.
+      void jobs
+        .reset(envId)
+        .then(() => (o.work ? jobs.engine(envId).then(() => schedules.sync(envId)) : undefined))
+        .catch((err: unknown) => o.logger.warn({ err, envId }, 'job engine not restarted'));
+    }),
+  );
   if (o.probes) health.start();
+  if (o.work) {
+    void jobs
+      .startAll()
+      .then(() => schedules.syncAll())
+      .catch((err: unknown) => o.logger.warn({ err }, 'jobs did not start'));
+  }
 
-  const services: Services = { prefs, environments, registry, health, jobs };
+  const services: Services = { prefs, environments, registry, health, jobs, schedules };
   const router = new Router(handlers(o, services, secrets), o.logger);
   return { router, bus, services, dispose: () => owner.dispose() };
+}
+
+/** Lock and stall timings, tunable for tests and unusual networks (KEEL_JOBS_*_MS). */
+function jobSettings(env: NodeJS.ProcessEnv): BullmqSettings {
+  const num = (name: string, fallback: number): number => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  return {
+    lockDurationMs: num('KEEL_JOBS_LOCK_MS', DEFAULT_BULLMQ_SETTINGS.lockDurationMs),
+    stalledIntervalMs: num('KEEL_JOBS_STALLED_MS', DEFAULT_BULLMQ_SETTINGS.stalledIntervalMs),
+    maxStalledCount: num('KEEL_JOBS_MAX_STALLED', DEFAULT_BULLMQ_SETTINGS.maxStalledCount),
+    progressIntervalMs: num('KEEL_JOBS_PROGRESS_MS', DEFAULT_BULLMQ_SETTINGS.progressIntervalMs),
+  };
 }

@@ -22,7 +22,7 @@ export interface EventSpec<P extends z.ZodType = z.ZodType> {
   readonly summary: string;
 }
 
-export type Shell = 'desktop' | 'server' | 'cli';
+export type Shell = 'desktop' | 'server' | 'cli' | 'agent';
 
 export interface DomainSpec {
   readonly methods: Readonly<Record<string, MethodSpec>>;

@@ -4,6 +4,7 @@ import { environmentsDomain } from './environments.contract';
 import { healthDomain } from './health.contract';
 import { jobsDomain } from './jobs.contract';
 import { prefsDomain } from './prefs.contract';
+import { schedulesDomain } from './schedules.contract';
 import { systemDomain } from './system.contract';
 
 /** Every domain Keel speaks, declared once. Adding a method here is the first step of adding it. */
@@ -13,6 +14,7 @@ export const contract = {
   environments: environmentsDomain,
   health: healthDomain,
   jobs: jobsDomain,
+  schedules: schedulesDomain,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import {
-  jobKinds,
+  jobEngineSchema,
+  jobIdSchema as jobId,
   jobKindSchema,
   jobProgressEventSchema,
   jobRecordSchema,
+  jobStartSchema as startInput,
   jobStateSchema,
 } from '../jobs';
 import { slugSchema } from '../models/common';
 import { domain, event, method } from './define';
-
-/** `{kind, payload}` where the payload must match its kind's schema. */
-const startInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('health.sweep'), payload: jobKinds['health.sweep'] }).strict(),
-]);
-
-const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a job id');
 
 export const jobsDomain = domain({
   methods: {
@@ -32,6 +27,20 @@ export const jobsDomain = domain({
       example: { id: 'j_01' },
       output: jobRecordSchema,
     }),
+    /** Start a failed or cancelled job again with the same payload (a new job). */
+    retry: method({
+      summary: 'Run a failed or cancelled job again',
+      input: z.object({ id: jobId }).strict(),
+      example: { id: 'j_01' },
+      output: jobRecordSchema,
+    }),
+    /** Which engine runs an environment's jobs, and whether runs are coordinated across the team. */
+    status: method({
+      summary: "Show the environment's job engine (coordinated or not)",
+      input: z.object({ envId: slugSchema }).strict(),
+      example: { envId: 'demo' },
+      output: jobEngineSchema,
+    }),
     get: method({
       summary: 'Show one job',
       input: z.object({ id: jobId }).strict(),
@@ -46,6 +55,10 @@ export const jobsDomain = domain({
           state: jobStateSchema.optional(),
           kind: jobKindSchema.optional(),
           envId: slugSchema.optional(),
+          tenantId: z.string().max(64).optional(),
+          actorType: z.enum(['user', 'schedule', 'system']).optional(),
+          /** Only jobs created before this instant (paging backwards through history). */
+          before: z.iso.datetime({ offset: true }).optional(),
           limit: z.int().min(1).max(1000).default(100),
         })
         .strict(),

@@ -13,7 +13,7 @@ export const systemDomain = domain({
       output: z.object({
         name: z.string(),
         version: z.string(),
-        shell: z.enum(['desktop', 'server', 'cli']),
+        shell: z.enum(['desktop', 'server', 'cli', 'agent']),
         platform: z.string(),
         node: z.string(),
         electron: z.string().optional(),

@@ -116,6 +116,7 @@ describe('InProcessJobRunner', () => {
       actor: user,
       createdAt: new Date().toISOString(),
       progress: { done: 3, total: 10 },
+      attempts: 1,
       log: [],
     };
     await store.save(orphan);

@@ -2,6 +2,7 @@ import { KeelError } from '../../../shared/errors';
 import { applySecretPatch } from '../../../shared/models/environment';
 import type { CoreOptions, Services } from '../bootstrap';
 import type { SecretStore } from '../secrets/secret-store';
+import { describeCron, nextRuns } from '../services/schedules/cron';
 import type { Handlers } from './router';
 
 /** Contract method → service call. Thin: validation happened in the router, rules live in services. */
@@ -54,15 +55,21 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
           open: true,
           pool: e.client.stats(),
         })),
-    'jobs.start': async (input, ctx) => {
-      await s.environments.get(input.payload.envId);
-      return s.jobs.start(input.kind, input.payload, {
-        actor: ctx.actor,
-        envId: input.payload.envId,
-      });
-    },
+    'jobs.start': (input, ctx) => s.jobs.start(input.kind, input.payload, { actor: ctx.actor }),
     'jobs.cancel': ({ id }) => s.jobs.cancel(id),
+    'jobs.retry': ({ id }, ctx) => s.jobs.retry(id, { actor: ctx.actor }),
+    'jobs.status': ({ envId }) => s.jobs.status(envId),
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.list': (filter) => s.jobs.list(filter),
+    'schedules.list': ({ envId }) => s.schedules.list(envId),
+    'schedules.save': (input, ctx) => s.schedules.save(input, ctx.actor),
+    'schedules.remove': async ({ envId, id }) => ({ removed: await s.schedules.remove(envId, id) }),
+    'schedules.pause': ({ envId, id }) => s.schedules.setEnabled(envId, id, false),
+    'schedules.resume': ({ envId, id }) => s.schedules.setEnabled(envId, id, true),
+    'schedules.runNow': ({ envId, id }, ctx) => s.schedules.runNow(envId, id, ctx.actor),
+    'schedules.preview': ({ cron, tz, count }) => ({
+      next: nextRuns(cron, tz, count),
+      description: describeCron(cron),
+    }),
   };
 }

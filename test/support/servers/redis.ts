@@ -9,6 +9,8 @@ import { guardDir, releaseDir, track, untrack } from './registry';
 export interface RedisOptions {
   /** Sets --requirepass; the url then carries it. */
   password?: string;
+  /** Keep data across restarts (AOF, fsync on every write), for tests that restart Redis. */
+  persistent?: boolean;
   /** More server arguments, e.g. ['--cluster-enabled', 'yes']. */
   args?: string[];
   /** Run a Sentinel (redis-server --sentinel) monitoring this master instead of a data server. */
@@ -60,7 +62,16 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisHandl
         String(p),
         '--bind',
         HOST,
-        ...(options.sentinelOf ? [] : ['--save', '', '--appendonly', 'no']),
+        ...(options.sentinelOf
+          ? []
+          : [
+              '--save',
+              '',
+              '--appendonly',
+              options.persistent ? 'yes' : 'no',
+              '--appendfsync',
+              'always',
+            ]),
         // Held as a direct child so SIGKILL hits the server itself and exit is observable.
         '--daemonize',
         'no',

@@ -11,7 +11,15 @@ import {
   type JobRecord,
 } from '../../../../shared/jobs';
 import type { EventBus } from '../../lib/event-bus';
-import type { JobFilter, JobHandler, JobRunner, JobStore, StartOptions } from './types';
+import {
+  isRetriable,
+  RETRY,
+  type JobFilter,
+  type JobHandler,
+  type JobRunner,
+  type JobStore,
+  type StartOptions,
+} from './types';
 
 const LOG_LINES = 200;
 
@@ -33,7 +41,8 @@ export class InProcessJobRunner implements JobRunner {
   private readonly handlers = new Map<JobKind, JobHandler<JobKind>>();
   private readonly live = new Map<string, Live>();
   private readonly queue: Array<() => void> = [];
-  private running = 0;
+  /** Jobs this process is working on right now. */
+  running = 0;
   private records: JobRecord[] = [];
   private loaded: Promise<void>;
 
@@ -71,6 +80,9 @@ export class InProcessJobRunner implements JobRunner {
       payload: parsed.data,
       actor: opts.actor,
       ...(opts.envId !== undefined && { envId: opts.envId }),
+      ...(opts.tenantId !== undefined && { tenantId: opts.tenantId }),
+      ...(opts.scheduleId !== undefined && { scheduleId: opts.scheduleId }),
+      attempts: 0,
       createdAt: new Date().toISOString(),
       progress: { done: 0 },
       log: [],
@@ -142,26 +154,46 @@ export class InProcessJobRunner implements JobRunner {
     if (live.record.state !== 'queued') return live.record;
     this.running++;
     const rec = live.record;
-    rec.state = 'running';
-    rec.startedAt = new Date().toISOString();
-    await this.persist(rec);
     try {
-      const result = await handler(rec.payload as JobPayload<JobKind>, {
-        id: rec.id,
-        signal: live.abort.signal,
-        progress: (p) => this.progress(live, p),
-        log: (level, msg) => this.log(rec, level, msg),
-      });
-      if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
-      rec.result = result;
-      return await this.finish(live, 'completed');
-    } catch (e) {
-      if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
-      rec.error = isKeelError(e)
-        ? e.toShape()
-        : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-      if (!isKeelError(e)) this.logger.error({ err: e, job: rec.id }, 'job crashed');
-      return await this.finish(live, 'failed');
+      for (;;) {
+        rec.state = 'running';
+        rec.attempts++;
+        rec.startedAt ??= new Date().toISOString();
+        delete rec.error;
+        await this.persist(rec);
+        try {
+          const result = await handler(rec.payload as JobPayload<JobKind>, {
+            id: rec.id,
+            runKey: rec.id,
+            attempt: rec.attempts,
+            signal: live.abort.signal,
+            progress: (p) => this.progress(live, p),
+            log: (level, msg) => this.log(rec, level, msg),
+          });
+          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
+          rec.result = result;
+          return await this.finish(live, 'completed');
+        } catch (e) {
+          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
+          rec.error = isKeelError(e)
+            ? e.toShape()
+            : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+          if (!isKeelError(e)) this.logger.error({ err: e, job: rec.id }, 'job crashed');
+          if (rec.attempts >= RETRY.attempts || !isRetriable(rec.error.code)) {
+            return await this.finish(live, 'failed');
+          }
+          const delay = RETRY.backoffMs * 2 ** (rec.attempts - 1);
+          this.log(
+            rec,
+            'warn',
+            `attempt ${rec.attempts} failed (${rec.error.message}); retrying in ${delay / 1000} s`,
+          );
+          rec.state = 'queued';
+          await this.persist(rec);
+          await abortableSleep(delay, live.abort.signal);
+          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
+        }
+      }
     } finally {
       this.running--;
       this.pump();
@@ -223,4 +255,11 @@ export class InProcessJobRunner implements JobRunner {
       await this.store.save(r).catch(() => undefined);
     }
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
 }

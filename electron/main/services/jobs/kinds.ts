@@ -1,11 +1,26 @@
+import { hostname } from 'node:os';
 import { KeelError } from '../../../../shared/errors';
+import type { EnvironmentsService } from '../environments/environments.service';
 import type { HealthService } from '../health.service';
+import type { ClientRegistry } from '../../stores/registry';
+import { migrateKeelSchema } from '../shared/keel-schema';
+import { coordinationOf } from './job.service';
+import { runInThread } from './thread-executor';
 import type { JobRunner } from './types';
+import { runWatch, type WatchDeps } from './watch';
 
-/** The handlers of every job kind declared in shared/jobs.ts. */
-export function registerJobs(jobs: JobRunner, health: HealthService): void {
+export interface JobDeps {
+  health: HealthService;
+  envs: EnvironmentsService;
+  registry: ClientRegistry;
+  /** out/main/job-thread.js in the built shells; absent (tests run from sources): work inline. */
+  threadFile?: string;
+}
+
+/** The handlers of every job kind declared in shared/jobs.ts, registered on a runner. */
+export function registerJobs(jobs: JobRunner, d: JobDeps): void {
   jobs.register('health.sweep', async ({ envId }, ctx) => {
-    const targets = await health.targets(envId);
+    const targets = await d.health.targets(envId);
     if (targets.length === 0)
       throw new KeelError('NOT_FOUND', `environment ${envId} has no connections`);
     let done = 0;
@@ -14,7 +29,7 @@ export function registerJobs(jobs: JobRunner, health: HealthService): void {
     await Promise.all(
       targets.map(async (t) => {
         ctx.signal.throwIfAborted();
-        const r = await health.probeTarget(t);
+        const r = await d.health.probeTarget(t);
         done++;
         if (r.status === 'down') {
           down++;
@@ -30,4 +45,44 @@ export function registerJobs(jobs: JobRunner, health: HealthService): void {
     );
     return { probed: targets.length, down };
   });
+
+  jobs.register('health.watch', async (payload, ctx) => {
+    const env = await d.envs.get(payload.envId);
+    const { core } = coordinationOf(env);
+    if (!core) {
+      throw new KeelError(
+        'PRECONDITION_FAILED',
+        'a watch keeps its samples in the core database: this environment has no MySQL connection with role "core"',
+      );
+    }
+    const targets = (await d.health.targets(payload.envId)).filter(
+      (t) => !payload.connectionId || t.connection.id === payload.connectionId,
+    );
+    if (targets.length === 0) {
+      throw new KeelError(
+        'NOT_FOUND',
+        payload.connectionId
+          ? `no connection ${payload.connectionId} in ${payload.envId}`
+          : `environment ${payload.envId} has no connections`,
+      );
+    }
+    await migrateKeelSchema(await d.registry.of('mysql', payload.envId, core.id));
+    const deps: WatchDeps = {
+      targets: await Promise.all(
+        targets.map(async (t) => ({
+          init: await d.envs.resolve(t.envId, t.connection.id),
+          endpoint: t.endpoint,
+        })),
+      ),
+      core: await d.envs.resolve(payload.envId, core.id),
+    };
+    return d.threadFile
+      ? runInThread(d.threadFile, { kind: 'health.watch', payload, deps }, ctx)
+      : runWatch(payload, ctx, deps);
+  });
+
+  jobs.register('jobs.ping', async () => ({
+    worker: `${hostname()}/${process.pid}`,
+    at: new Date().toISOString(),
+  }));
 }

@@ -11,6 +11,13 @@ import type { Disposable } from '../../lib/disposables';
 /** What a running job gets: its id, a cancel signal, and ways to report. */
 export interface JobContext {
   readonly id: string;
+  /**
+   * Idempotency key of this run: the same across retries and after a crashed worker's job is
+   * picked up again, so side effects keyed by it are never doubled.
+   */
+  readonly runKey: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
   readonly signal: AbortSignal;
   /** Report progress; the runner throttles what it publishes. */
   progress(p: JobProgress): void;
@@ -26,12 +33,18 @@ export type JobHandler<K extends JobKind> = (
 export interface StartOptions {
   actor: Actor;
   envId?: string;
+  tenantId?: string;
+  scheduleId?: string;
 }
 
 export interface JobFilter {
   state?: JobState;
   kind?: JobKind;
   envId?: string;
+  tenantId?: string;
+  actorType?: 'user' | 'schedule' | 'system';
+  /** ISO instant: only jobs created before it. */
+  before?: string;
   limit: number;
 }
 
@@ -55,4 +68,22 @@ export interface JobRunner extends Disposable {
 export interface JobStore {
   load(): Promise<JobRecord[]>;
   save(record: JobRecord): Promise<void>;
+}
+
+/** Attempts per job and the first back-off (doubling) before a retry. */
+export const RETRY = { attempts: 3, backoffMs: 2000 } as const;
+
+/**
+ * Failures worth another attempt: the store was away or slow. Bad input, refused credentials or a
+ * missing object fail at once; a cancelled job is never retried.
+ */
+export function isRetriable(code: string): boolean {
+  return [
+    'CONN_REFUSED',
+    'HOST_NOT_FOUND',
+    'TIMEOUT',
+    'UNAVAILABLE',
+    'SERVER_ERROR',
+    'INTERNAL',
+  ].includes(code);
 }

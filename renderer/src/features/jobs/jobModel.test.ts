@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '@shared/jobs';
-import { jobDurationMs, matches, mergeLists, resultSummary, upsertJob } from './jobModel';
+import {
+  canRetry,
+  jobDurationMs,
+  matches,
+  mergeLists,
+  nextPageBefore,
+  resultSummary,
+  upsertJob,
+} from './jobModel';
 
 const job = (o: Partial<JobRecord>): JobRecord => ({
   id: 'j1',
@@ -8,6 +16,7 @@ const job = (o: Partial<JobRecord>): JobRecord => ({
   state: 'running',
   payload: {},
   actor: { type: 'user', name: 'ops' },
+  attempts: 0,
   createdAt: '2025-01-01T00:00:00.000Z',
   progress: { done: 0 },
   log: [],
@@ -46,5 +55,27 @@ describe('job model', () => {
     expect(resultSummary({ probed: 5, up: 4, nested: { x: 1 } })).toBe('probed: 5, up: 4');
     expect(resultSummary('ok')).toBe('ok');
     expect(resultSummary(undefined)).toBe('');
+  });
+});
+
+describe('history paging and filters', () => {
+  it('pages from one millisecond after the oldest shown, or strictly before it', () => {
+    expect(nextPageBefore('2025-01-01T00:00:00.000Z')).toBe('2025-01-01T00:00:00.001Z');
+    expect(nextPageBefore('2025-01-01T08:00:00.000+08:00', true)).toBe('2025-01-01T00:00:00.000Z');
+  });
+
+  it('filters by tenant and by who started it', () => {
+    const j = job({ tenantId: 't1', actor: { type: 'schedule', name: 'Nightly' } });
+    const f = { state: undefined, kind: undefined, envId: undefined };
+    expect(matches(j, { ...f, tenantId: 't1', actorType: 'schedule' })).toBe(true);
+    expect(matches(j, { ...f, tenantId: 't2' })).toBe(false);
+    expect(matches(j, { ...f, actorType: 'user' })).toBe(false);
+    expect(matches(j, { ...f, tenantId: '' })).toBe(true);
+  });
+
+  it('retries only failed or cancelled jobs', () => {
+    expect(canRetry(job({ state: 'failed' }))).toBe(true);
+    expect(canRetry(job({ state: 'cancelled' }))).toBe(true);
+    expect(canRetry(job({ state: 'completed' }))).toBe(false);
   });
 });

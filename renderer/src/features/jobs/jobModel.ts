@@ -1,9 +1,13 @@
-import { FINAL_STATES, type JobKind, type JobRecord, type JobState } from '@shared/jobs';
+import { FINAL_STATES, type Actor, type JobKind, type JobRecord, type JobState } from '@shared/jobs';
+
+export type ActorType = Actor['type'];
 
 export interface JobFilter {
   state: JobState | undefined;
   kind: JobKind | undefined;
   envId: string | undefined;
+  tenantId?: string | undefined;
+  actorType?: ActorType | undefined;
 }
 
 export const isActive = (j: JobRecord): boolean => !FINAL_STATES.includes(j.state);
@@ -12,8 +16,22 @@ export function matches(j: JobRecord, f: JobFilter): boolean {
   return (
     (f.state === undefined || j.state === f.state) &&
     (f.kind === undefined || j.kind === f.kind) &&
-    (f.envId === undefined || j.envId === f.envId)
+    (f.envId === undefined || j.envId === f.envId) &&
+    (!f.tenantId || j.tenantId === f.tenantId) &&
+    (f.actorType === undefined || j.actor.type === f.actorType)
   );
+}
+
+/** Failed and cancelled jobs can be run again (`jobs.retry`). */
+export const canRetry = (j: JobRecord): boolean => j.state === 'failed' || j.state === 'cancelled';
+
+/**
+ * The `before` of the next page after a page ending at `oldest`: one millisecond later, so jobs
+ * created in the same millisecond as the last one shown are not skipped (the overlap is dropped by
+ * id). `strict` asks for strictly older ones, for when a whole page shared that millisecond.
+ */
+export function nextPageBefore(oldest: string, strict = false): string {
+  return new Date(Date.parse(oldest) + (strict ? 0 : 1)).toISOString();
 }
 
 /** Insert or replace by id. A record older than the one held (by state order) never wins. */

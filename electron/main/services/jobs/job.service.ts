@@ -1,0 +1,242 @@
+import type { Logger } from 'pino';
+import { KeelError } from '../../../../shared/errors';
+import type { JobEngine, JobKind, JobPayload, JobRecord } from '../../../../shared/jobs';
+import type { Connection, Environment } from '../../../../shared/models/environment';
+import type { Disposable } from '../../lib/disposables';
+import type { EventBus } from '../../lib/event-bus';
+import type { ClientRegistry } from '../../stores/registry';
+import type { EnvironmentsService } from '../environments/environments.service';
+import { migrateKeelSchema } from '../shared/keel-schema';
+import { BullmqJobRunner, type BullmqSettings } from './bullmq-runner';
+import type { InProcessJobRunner } from './in-process-runner';
+import { MysqlJobStore } from './mysql-job-store';
+import { bullmqConnection } from './redis-connection';
+import type { JobFilter, JobRunner, StartOptions } from './types';
+
+/** The connections that make an environment's jobs coordinated: Redis for the queue, MySQL for records. */
+export interface Coordination {
+  redis?: Connection;
+  core?: Connection;
+  reason?: string;
+}
+
+export function coordinationOf(env: Environment): Coordination {
+  const redis =
+    env.connections.find((c) => c.kind === 'redis' && c.role === 'jobs') ??
+    env.connections.find((c) => c.kind === 'redis' && c.role === 'cache');
+  const core = env.connections.find((c) => c.kind === 'mysql' && c.role === 'core');
+  const missing = [
+    !redis && 'a Redis connection (role "jobs" or "cache")',
+    !core && 'a MySQL connection with role "core"',
+  ].filter(Boolean);
+  return {
+    ...(redis && { redis }),
+    ...(core && { core }),
+    ...(missing.length > 0 && { reason: `this environment has no ${missing.join(' and no ')}` }),
+  };
+}
+
+interface EnvEngine {
+  runner: JobRunner;
+  bull?: BullmqJobRunner;
+  store?: MysqlJobStore;
+  coordination: Coordination;
+}
+
+export interface JobServiceOptions {
+  envs: EnvironmentsService;
+  registry: ClientRegistry;
+  bus: EventBus;
+  logger: Logger;
+  /** Environments without coordination share this one. */
+  local: InProcessJobRunner;
+  /** Give a new runner its handlers. */
+  register: (runner: JobRunner) => void;
+  /** Run workers here (desktop, server, agent) or only enqueue (one-shot CLI). */
+  work: boolean;
+  /** Relay queue events to this process's bus (anything with a UI). */
+  events: boolean;
+  settings: BullmqSettings;
+}
+
+/**
+ * Picks each environment's job engine: BullMQ on its Redis with records in its core database when
+ * it has both (runs and schedules happen once for the whole team), otherwise this process's
+ * in-process runner (and the UI says so). Everything job-shaped goes through here.
+ */
+export class JobService implements Disposable {
+  private readonly engines = new Map<string, Promise<EnvEngine>>();
+
+  constructor(private readonly o: JobServiceOptions) {}
+
+  /** Bring up every environment's engine (workers start here), logging what cannot start. */
+  async startAll(): Promise<void> {
+    const envs = await this.o.envs.list();
+    await Promise.all(
+      envs.map((e) =>
+        this.engine(e.id).catch((err: unknown) =>
+          this.o.logger.warn({ err, envId: e.id }, 'job engine not started'),
+        ),
+      ),
+    );
+  }
+
+  async engine(envId: string): Promise<EnvEngine> {
+    let p = this.engines.get(envId);
+    if (!p) {
+      p = this.create(envId);
+      this.engines.set(envId, p);
+      // A failed start (core database down) is tried again on the next call.
+      p.catch(() => this.engines.delete(envId));
+    }
+    return p;
+  }
+
+  async runner(envId: string): Promise<JobRunner> {
+    return (await this.engine(envId)).runner;
+  }
+
+  async status(envId: string): Promise<JobEngine> {
+    const e = await this.engine(envId);
+    return {
+      envId,
+      engine: e.bull ? 'bullmq' : 'in-process',
+      coordinated: Boolean(e.bull),
+      ...(e.coordination.reason && { reason: e.coordination.reason }),
+      records: e.bull ? 'core-database' : 'local-file',
+      workers: e.bull ? await e.bull.workerCount() : 1,
+    };
+  }
+
+  async start<K extends JobKind>(
+    kind: K,
+    payload: JobPayload<K> & { envId: string },
+    opts: StartOptions,
+  ): Promise<JobRecord> {
+    await this.o.envs.get(payload.envId);
+    return (await this.runner(payload.envId)).start(kind, payload, {
+      ...opts,
+      envId: payload.envId,
+    });
+  }
+
+  async get(id: string): Promise<JobRecord> {
+    const { runner } = await this.find(id);
+    return runner.get(id);
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    const { runner } = await this.find(id);
+    return runner.cancel(id);
+  }
+
+  async retry(id: string, opts: StartOptions): Promise<JobRecord> {
+    const rec = await this.get(id);
+    if (rec.state !== 'failed' && rec.state !== 'cancelled') {
+      throw new KeelError(
+        'CONFLICT',
+        `job ${id} is ${rec.state}: only failed or cancelled jobs can be run again`,
+      );
+    }
+    const envId = rec.envId ?? (rec.payload as { envId: string }).envId;
+    return (await this.runner(envId)).start(rec.kind, rec.payload as never, {
+      ...opts,
+      envId,
+      ...(rec.tenantId && { tenantId: rec.tenantId }),
+    });
+  }
+
+  async wait(id: string): Promise<JobRecord> {
+    const { runner } = await this.find(id);
+    return runner.wait(id);
+  }
+
+  async list(filter: JobFilter): Promise<JobRecord[]> {
+    if (filter.envId) return (await this.runner(filter.envId)).list(filter);
+    const envs = await this.o.envs.list();
+    const all = await Promise.all([
+      this.o.local.list(filter),
+      ...envs.map(async (env) => {
+        const e = await this.engine(env.id).catch(() => undefined);
+        return e?.bull ? e.bull.list(filter) : [];
+      }),
+    ]);
+    return all
+      .flat()
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, filter.limit);
+  }
+
+  /** Jobs this process is working on right now (for the tray and the agent's health). */
+  async runningHere(): Promise<number> {
+    let n = this.o.local.running;
+    for (const p of this.engines.values())
+      n += (await p.catch(() => undefined))?.bull?.running ?? 0;
+    return n;
+  }
+
+  /** After an environment's connections changed: its engine is rebuilt on next use. */
+  async reset(envId: string): Promise<void> {
+    const p = this.engines.get(envId);
+    this.engines.delete(envId);
+    const e = await p?.catch(() => undefined);
+    await e?.bull?.dispose();
+  }
+
+  /** Stop: running jobs get `graceMs` to finish before they are handed back to other workers. */
+  async dispose(graceMs?: number): Promise<void> {
+    const all = [...this.engines.values()];
+    this.engines.clear();
+    await Promise.all(
+      all.map(async (p) => (await p.catch(() => undefined))?.bull?.dispose(graceMs)),
+    );
+  }
+
+  private async find(id: string): Promise<EnvEngine> {
+    if (
+      await this.o.local.get(id).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { runner: this.o.local, coordination: {} };
+    for (const p of this.engines.values()) {
+      const e = await p.catch(() => undefined);
+      if (
+        e?.bull &&
+        (await e.bull.get(id).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return e;
+    }
+    throw new KeelError('NOT_FOUND', `no job ${id}`);
+  }
+
+  private async create(envId: string): Promise<EnvEngine> {
+    const env = await this.o.envs.get(envId);
+    const coordination = coordinationOf(env);
+    if (!coordination.redis || !coordination.core) return { runner: this.o.local, coordination };
+    const core = await this.o.registry.of('mysql', envId, coordination.core.id);
+    await migrateKeelSchema(core);
+    const { connection, secret } = await this.o.envs.resolve(envId, coordination.redis.id);
+    const store = new MysqlJobStore(core);
+    const bull = new BullmqJobRunner({
+      envId,
+      connect: () => bullmqConnection(connection, secret),
+      store,
+      bus: this.o.bus,
+      logger: this.o.logger,
+      settings: this.o.settings,
+    });
+    this.o.register(bull);
+    if (this.o.work) await bull.startWorkers();
+    if (this.o.events) bull.watchEvents();
+    this.o.logger.info(
+      { envId, redis: `${connection.host}:${connection.port}` },
+      'coordinated job engine started',
+    );
+    return { runner: bull, bull, store, coordination };
+  }
+}

@@ -1,0 +1,83 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { jobRecordSchema, type JobRecord } from '../../../../shared/jobs';
+import type { MysqlStore } from '../../stores/mysql.store';
+import { table } from '../shared/keel-schema';
+import type { JobFilter } from './types';
+
+/** MySQL DATETIME(3) in UTC from an ISO string, and back. */
+const toSql = (iso: string | undefined): string | null =>
+  iso ? iso.replace('T', ' ').replace('Z', '').slice(0, 23) : null;
+
+/**
+ * Job records in the environment's core database (keel.keel_job), so every console of the team
+ * sees one history. The record is kept whole as JSON; the columns beside it are for filtering.
+ */
+export class MysqlJobStore {
+  constructor(private readonly core: MysqlStore) {}
+
+  async save(r: JobRecord): Promise<void> {
+    await this.core.query(
+      `INSERT INTO ${table('keel_job')}
+         (id, kind, state, env_id, tenant_id, schedule_id, actor_type, actor_name, attempts, record, created_at, finished_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))
+       ON DUPLICATE KEY UPDATE state = VALUES(state), attempts = VALUES(attempts), record = VALUES(record),
+         finished_at = VALUES(finished_at), updated_at = VALUES(updated_at)`,
+      [
+        r.id,
+        r.kind,
+        r.state,
+        r.envId ?? '',
+        r.tenantId ?? null,
+        r.scheduleId ?? null,
+        r.actor.type,
+        r.actor.name,
+        r.attempts,
+        JSON.stringify(r),
+        toSql(r.createdAt),
+        toSql(r.finishedAt),
+      ],
+    );
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const rows = await this.core.query<RowDataPacket[]>(
+      `SELECT record FROM ${table('keel_job')} WHERE id = ?`,
+      [id],
+    );
+    return rows[0] ? parse(rows[0].record) : undefined;
+  }
+
+  async list(f: JobFilter & { envId?: string }): Promise<JobRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown): void => {
+      where.push(sql);
+      params.push(v);
+    };
+    if (f.envId) add('env_id = ?', f.envId);
+    if (f.state) add('state = ?', f.state);
+    if (f.kind) add('kind = ?', f.kind);
+    if (f.tenantId) add('tenant_id = ?', f.tenantId);
+    if (f.actorType) add('actor_type = ?', f.actorType);
+    if (f.before) add('created_at < ?', toSql(f.before));
+    params.push(f.limit);
+    const rows = await this.core.query<RowDataPacket[]>(
+      `SELECT record FROM ${table('keel_job')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      params,
+    );
+    return rows.map((r) => parse(r.record));
+  }
+
+  /** Delete finished records older than `days`; returns how many went. */
+  async purge(days: number): Promise<number> {
+    const res = (await this.core.query(
+      `DELETE FROM ${table('keel_job')} WHERE finished_at IS NOT NULL AND finished_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY LIMIT 10000`,
+      [days],
+    )) as unknown as { affectedRows: number };
+    return res.affectedRows;
+  }
+}
+
+function parse(v: unknown): JobRecord {
+  return jobRecordSchema.parse(typeof v === 'string' ? JSON.parse(v) : v);
+}
