@@ -193,23 +193,15 @@ export class JobService implements Disposable {
   }
 
   private async find(id: string): Promise<EnvEngine> {
-    if (
-      await this.o.local.get(id).then(
+    const has = (r: JobRunner): Promise<boolean> =>
+      r.get(id).then(
         () => true,
         () => false,
-      )
-    )
-      return { runner: this.o.local, coordination: {} };
-    for (const p of this.engines.values()) {
-      const e = await p.catch(() => undefined);
-      if (
-        e?.bull &&
-        (await e.bull.get(id).then(
-          () => true,
-          () => false,
-        ))
-      )
-        return e;
+      );
+    if (await has(this.o.local)) return { runner: this.o.local, coordination: {} };
+    for (const env of await this.o.envs.list()) {
+      const e = await this.engine(env.id).catch(() => undefined);
+      if (e?.bull && (await has(e.bull))) return e;
     }
     throw new KeelError('NOT_FOUND', `no job ${id}`);
   }

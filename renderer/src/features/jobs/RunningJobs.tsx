@@ -1,38 +1,30 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobRecord } from '@shared/jobs';
 import { JobStateBadge } from '../../components/badges';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useFormat } from '../../lib/useFormat';
 import { jobDurationMs } from './jobModel';
+import { estimatedFinish, type ProgressSample } from './progressRate';
 
+/** Queued and running jobs with their progress, elapsed time, ETA and a Cancel button. */
 export function RunningJobs({
   jobs,
+  samples,
   now,
+  describeActor,
   onCancel,
   onOpen,
 }: {
   jobs: JobRecord[];
+  samples: Readonly<Record<string, ProgressSample[]>>;
   now: number;
-  onCancel: (id: string) => Promise<void>;
+  describeActor: (j: JobRecord) => string;
+  /** Asks first (the page's confirmation). */
+  onCancel: (job: JobRecord) => void;
   onOpen: (id: string) => void;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const [cancelling, setCancelling] = useState<ReadonlySet<string>>(new Set());
-
-  const cancel = async (id: string): Promise<void> => {
-    setCancelling((s) => new Set(s).add(id));
-    try {
-      await onCancel(id);
-    } finally {
-      setCancelling((s) => {
-        const n = new Set(s);
-        n.delete(id);
-        return n;
-      });
-    }
-  };
 
   return (
     <section className="panel" aria-labelledby="running-heading">
@@ -45,6 +37,8 @@ export function RunningJobs({
         <ul className="running-list">
           {jobs.map((j) => {
             const elapsed = jobDurationMs(j, now);
+            const finish = estimatedFinish(samples[j.id], j.progress);
+            const kind = t(`jobs.kinds.${j.kind}`);
             return (
               <li
                 key={j.id}
@@ -54,14 +48,10 @@ export function RunningJobs({
                 data-state={j.state}
               >
                 <div className="running-head">
-                  <strong>{t(`jobs.kinds.${j.kind}`)}</strong>
+                  <strong>{kind}</strong>
                   {j.envId && <span className="mono muted">{j.envId}</span>}
                   <JobStateBadge state={j.state} />
-                  <span className="muted">
-                    {elapsed !== undefined
-                      ? t('jobs.elapsed', { time: fmt.durationMs(elapsed) })
-                      : t('jobs.waiting')}
-                  </span>
+                  <span className="muted small">{describeActor(j)}</span>
                   <span className="spacer" />
                   <button type="button" className="btn btn-small" onClick={() => onOpen(j.id)}>
                     {t('jobs.details')}
@@ -69,19 +59,35 @@ export function RunningJobs({
                   <button
                     type="button"
                     className="btn btn-small btn-danger-quiet"
-                    disabled={cancelling.has(j.id)}
                     data-testid="cancel-job"
-                    onClick={() => void cancel(j.id)}
+                    aria-label={t('jobs.cancelNamed', { kind })}
+                    onClick={() => onCancel(j)}
                   >
-                    {cancelling.has(j.id) ? t('jobs.cancelling') : t('common.cancel')}
+                    {t('common.cancel')}
                   </button>
                 </div>
                 <ProgressBar
                   done={j.progress.done}
                   total={j.progress.total}
-                  label={t('jobs.progressLabel', { kind: t(`jobs.kinds.${j.kind}`) })}
+                  label={t('jobs.progressLabel', { kind })}
+                  testId="progress-bar"
                 />
-                {j.progress.message && <div className="muted small">{j.progress.message}</div>}
+                <div className="running-meta small">
+                  <span>
+                    {elapsed !== undefined
+                      ? t('jobs.elapsed', { time: fmt.durationMs(elapsed) })
+                      : t('jobs.waiting')}
+                  </span>
+                  <span data-testid="job-eta" data-eta-ms={finish && Math.max(0, finish - now)}>
+                    {t('jobs.eta', { time: etaText(finish, now, fmt.durationMs, t('jobs.etaSoon')) })}
+                  </span>
+                  {j.attempts > 1 && (
+                    <span className="muted">{t('jobs.attempt', { n: j.attempts })}</span>
+                  )}
+                  {j.progress.message && (
+                    <span className="muted running-message">{j.progress.message}</span>
+                  )}
+                </div>
               </li>
             );
           })}
@@ -89,4 +95,16 @@ export function RunningJobs({
       )}
     </section>
   );
+}
+
+/** "—" without an estimate; "any moment" once it is due; else the time left, to the second. */
+function etaText(
+  finish: number | undefined,
+  now: number,
+  duration: (ms: number) => string,
+  soon: string,
+): string {
+  if (finish === undefined) return '—';
+  const left = finish - now;
+  return left < 1000 ? soon : duration(Math.ceil(left / 1000) * 1000);
 }
