@@ -75,9 +75,11 @@ export const jobRecordSchema = z.object({
   tenantId: z.string().optional(),
   /** The schedule that created it. */
   scheduleId: z.string().optional(),
-  /** Attempts so far (a failed attempt is retried with back-off, up to the kind's limit). */
+  /** The attempt running or last run, 1-based; 0 = not started. A failed attempt is retried with back-off. */
   attempts: z.int().nonnegative().default(0),
   createdAt: isoDateSchema,
+  /** Last change of the record: of two copies of a record, the later one wins. */
+  updatedAt: isoDateSchema.optional(),
   startedAt: isoDateSchema.optional(),
   finishedAt: isoDateSchema.optional(),
   progress: jobProgressSchema,
@@ -101,6 +103,8 @@ export const jobEngineSchema = z.object({
   coordinated: z.boolean(),
   /** Why not, in plain words (no Redis, no core database…). */
   reason: z.string().optional(),
+  /** The same, for a UI to word in its language. */
+  reasonCode: z.enum(['no-redis', 'no-core-database', 'no-redis-and-core']).optional(),
   /** Where job records live. */
   records: z.enum(['core-database', 'local-file']),
   /** Workers connected to this environment's queues, across the team (BullMQ only). */

@@ -155,5 +155,6 @@ function jobSettings(env: NodeJS.ProcessEnv): BullmqSettings {
     stalledIntervalMs: num('KEEL_JOBS_STALLED_MS', DEFAULT_BULLMQ_SETTINGS.stalledIntervalMs),
     maxStalledCount: num('KEEL_JOBS_MAX_STALLED', DEFAULT_BULLMQ_SETTINGS.maxStalledCount),
     progressIntervalMs: num('KEEL_JOBS_PROGRESS_MS', DEFAULT_BULLMQ_SETTINGS.progressIntervalMs),
+    retentionDays: num('KEEL_JOBS_RETENTION_DAYS', DEFAULT_BULLMQ_SETTINGS.retentionDays),
   };
 }

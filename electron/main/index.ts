@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, session } from 'electron';
 import { createCore, type Core } from './bootstrap';
 import { registerIpc } from './ipc/ipc-router';
 import { createLogger } from './lib/logger';
 import { createSafeStorageCipher } from './platform/safe-storage-cipher';
+import { createTray, type Background } from './platform/tray';
 import { appUrl, confirmAndOpen, createMainWindow, isAppUrl } from './platform/window';
 import type { Disposable } from './lib/disposables';
 
@@ -11,6 +13,10 @@ import type { Disposable } from './lib/disposables';
 const logger = createLogger();
 let core: Core | undefined;
 let ipc: Disposable | undefined;
+let background: Background | undefined;
+let win: BrowserWindow | undefined;
+let quitting = false;
+const JOB_THREAD_FILE = fileURLToPath(new URL('./job-thread.js', import.meta.url));
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -48,6 +54,8 @@ void app.whenReady().then(async () => {
     probes: true,
     electron: process.versions.electron,
     platform: { openLink: confirmAndOpen },
+    work: true,
+    jobThreadFile: JOB_THREAD_FILE,
   });
   ipc = registerIpc({
     router: core.router,
@@ -57,22 +65,37 @@ void app.whenReady().then(async () => {
     windows: () => BrowserWindow.getAllWindows(),
   });
   logger.info({ url: appUrl() }, 'opening the console');
-  createMainWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
-  });
+  const c = core;
+  background = createTray(c, showWindow);
+  showWindow(process.argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAsHidden);
+  app.on('activate', () => showWindow().show());
 });
+
+/** The one console window: created on demand, hidden (not closed) while Keel works in the tray. */
+function showWindow(hidden = false): BrowserWindow {
+  if (win && !win.isDestroyed()) return win;
+  const w = createMainWindow(hidden);
+  w.on('close', (e) => {
+    if (quitting || !background) return;
+    // Schedules and running jobs need this process: keep it in the tray instead of quitting.
+    e.preventDefault();
+    void background.shouldStay().then((stay) => (stay ? w.hide() : app.quit()));
+  });
+  win = w;
+  return w;
+}
 
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  // Windows close only when quitting (see the window's close handler).
 });
 
-let quitting = false;
 app.on('before-quit', (e) => {
   if (quitting || !core) return;
   e.preventDefault();
-  quitting = true;
   void (async () => {
+    if (background && !(await background.confirmQuit())) return;
+    quitting = true;
+    background?.dispose();
     await ipc?.dispose();
     await core?.dispose().catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
     app.quit();

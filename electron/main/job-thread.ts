@@ -30,6 +30,7 @@ const ctx: JobContext = {
   id: job.id,
   runKey: job.runKey,
   attempt: job.attempt,
+  queuedAt: job.queuedAt,
   signal: ctl.signal,
   progress: (progress) => post({ type: 'progress', progress }),
   log: (level, msg) => post({ type: 'log', level, msg }),

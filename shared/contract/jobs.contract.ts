@@ -59,6 +59,8 @@ export const jobsDomain = domain({
           actorType: z.enum(['user', 'schedule', 'system']).optional(),
           /** Only jobs created before this instant (paging backwards through history). */
           before: z.iso.datetime({ offset: true }).optional(),
+          /** With `before`: the id of the last job shown, so jobs created in the same millisecond are not skipped. */
+          beforeId: jobId.optional(),
           limit: z.int().min(1).max(1000).default(100),
         })
         .strict(),

@@ -41,6 +41,8 @@ describe('health: live status of every store, through outages', () => {
     ]);
     await db.query("CREATE USER 'keel'@'%' IDENTIFIED BY 'Core-Secret-3'");
     await db.query("GRANT PROCESS, REPLICATION CLIENT ON *.* TO 'keel'@'%'");
+    // Keel's own schema (job history, schedules) on the core server.
+    await db.query("GRANT ALL ON keel.* TO 'keel'@'%'");
     dir = await mkdtemp(join(tmpdir(), 'keel-health-'));
     const sink = new Writable({ write: (c, _e, cb) => ((logText += String(c)), cb()) });
     core = await createCore({
@@ -49,6 +51,7 @@ describe('health: live status of every store, through outages', () => {
       userDataDir: dir,
       cipher: new KeyCipher('t', Buffer.alloc(32, 3)),
       logger: createLogger({ level: 'debug', destination: sink }),
+      work: true,
       env: {
         KEEL_ENV_ID: 'demo',
         KEEL_CONN_CORE_URI: `mysql://keel:Core-Secret-3@127.0.0.1:${db.port}/`,

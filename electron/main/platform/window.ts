@@ -19,7 +19,7 @@ export function isAppUrl(url: string): boolean {
 }
 
 /** The console window, per Electron's security checklist. */
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(hidden = false): BrowserWindow {
   const win = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -47,7 +47,7 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   lockDown(win.webContents);
-  win.once('ready-to-show', () => win.show());
+  if (!hidden) win.once('ready-to-show', () => win.show());
   void win.loadURL(appUrl());
   return win;
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { HealthPage } from '../features/health/HealthPage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { SchedulesPage } from '../features/schedules/SchedulesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { AppStateProvider, useAppState } from './AppState';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -17,6 +18,7 @@ const PAGES: Record<RouteId, ComponentType> = {
   health: HealthPage,
   connections: ConnectionsPage,
   jobs: JobsPage,
+  schedules: SchedulesPage,
   settings: SettingsPage,
 };
 

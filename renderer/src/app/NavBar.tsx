@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { GO_KEYS } from './shortcuts';
-import { hrefOf, type RouteId } from './router';
+import { hrefOf, ROUTE_IDS, type RouteId } from './router';
 
 const KEY_OF = Object.fromEntries(Object.entries(GO_KEYS).map(([k, r]) => [r, k])) as Record<
   RouteId,
@@ -11,13 +11,14 @@ const ICONS: Record<RouteId, string> = {
   health: 'M2 9h3l2-5 3 10 2-5h4',
   connections: 'M5 3v4M11 3v4M3 7h10v2a5 5 0 0 1-10 0zM8 14v2',
   jobs: 'M3 4h10M3 8h10M3 12h6',
+  schedules: 'M8 2.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11zM8 5v3l2 1.5',
   settings:
     'M8 5a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM8 1v2M8 13v2M1 8h2M13 8h2M3 3l1.5 1.5M11.5 11.5 13 13M3 13l1.5-1.5M11.5 4.5 13 3',
 };
 
 export function NavBar({ route }: { route: RouteId }) {
   const { t } = useTranslation();
-  const items: RouteId[] = ['health', 'connections', 'jobs', 'settings'];
+  const items: readonly RouteId[] = ROUTE_IDS;
   return (
     <nav className="nav" aria-label={t('nav.label')}>
       <div className="brand">

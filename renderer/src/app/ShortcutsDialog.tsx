@@ -7,6 +7,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
     [['g', 'h'], t('shortcuts.goHealth')],
     [['g', 'c'], t('shortcuts.goConnections')],
     [['g', 'j'], t('shortcuts.goJobs')],
+    [['g', 'd'], t('shortcuts.goSchedules')],
     [['g', 's'], t('shortcuts.goSettings')],
     [['r'], t('shortcuts.refresh')],
     [['?'], t('shortcuts.help')],

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { matchLanguage } from './i18n';
-import { parseHash } from './router';
+import { parseHash, ROUTE_IDS } from './router';
+import { GO_KEYS } from './shortcuts';
 
 describe('hash router', () => {
   it('reads the page from the hash', () => {
     expect(parseHash('#/health')).toBe('health');
     expect(parseHash('#/jobs/j_1')).toBe('jobs');
     expect(parseHash('#/settings?x=1')).toBe('settings');
+    expect(parseHash('#/schedules')).toBe('schedules');
     expect(parseHash('#connections')).toBe('connections');
     expect(parseHash('')).toBeUndefined();
     expect(parseHash('#/nope')).toBeUndefined();
@@ -20,5 +22,12 @@ describe('initial language', () => {
     expect(matchLanguage(['zh-TW'])).toBe('zh-CN');
     expect(matchLanguage(['de-DE', 'en-GB'])).toBe('en');
     expect(matchLanguage(['fr'])).toBe('en');
+  });
+});
+
+describe('go-to shortcuts', () => {
+  it('give every page one key', () => {
+    expect(Object.values(GO_KEYS).sort()).toEqual([...ROUTE_IDS].sort());
+    expect(GO_KEYS['d']).toBe('schedules');
   });
 });

@@ -16,6 +16,7 @@ export const GO_KEYS: Readonly<Record<string, RouteId>> = {
   h: 'health',
   c: 'connections',
   j: 'jobs',
+  d: 'schedules',
   s: 'settings',
 };
 const SEQUENCE_MS = 1500;

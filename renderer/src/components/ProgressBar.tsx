@@ -18,7 +18,9 @@ export function ProgressBar({
   const { t } = useTranslation();
   const known = total !== undefined && total > 0;
   const pct = known ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
-  const text = known ? t('jobs.progressOf', { done, total, pct }) : t('jobs.progressDone', { done });
+  const text = known
+    ? t('jobs.progressOf', { done, total, pct })
+    : t('jobs.progressDone', { done });
   return (
     <div className="progress-wrap">
       <div

@@ -11,7 +11,8 @@ export function localTimeZone(): string {
 
 /** Every IANA zone this runtime knows, UTC first (Chromium and Node leave UTC out of the list). */
 export function allTimeZones(): string[] {
-  const list = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const list =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return ['UTC', ...list.filter((z) => z !== 'UTC')];
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { KeelError, isKeelError } from '../../../../shared/errors';
@@ -31,7 +32,14 @@ export interface QueuedJobData {
   envId: string;
   tenantId?: string;
   scheduleId?: string;
+  /** For runs a schedule creates: its timetable, to find ticks that were never created. */
+  schedule?: { cron: string; tz: string; enabledAt: string };
+  /** A tick created late by catch-up. */
+  late?: boolean;
 }
+
+/** At most this many missed ticks are run late after an outage. */
+const MAX_CATCH_UP = 100;
 
 export interface BullmqSettings {
   /** How long a worker's lock on a job lasts without renewal (renewed at half of it). */
@@ -42,6 +50,8 @@ export interface BullmqSettings {
   maxStalledCount: number;
   /** Progress is published at most this often per job. */
   progressIntervalMs: number;
+  /** Finished job records older than this are deleted from the shared history. */
+  retentionDays: number;
 }
 
 export const DEFAULT_BULLMQ_SETTINGS: BullmqSettings = {
@@ -49,6 +59,7 @@ export const DEFAULT_BULLMQ_SETTINGS: BullmqSettings = {
   stalledIntervalMs: 30_000,
   maxStalledCount: 2,
   progressIntervalMs: 500,
+  retentionDays: 30,
 };
 
 const CONCURRENCY: Record<JobKind, number> = {
@@ -85,6 +96,7 @@ export class BullmqJobRunner implements JobRunner {
   private closed = false;
   /** Jobs this process is working on right now. */
   running = 0;
+  private purgeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly o: BullmqRunnerOptions) {
     // One hash tag, so every key of the environment lands in one slot on a Redis Cluster.
@@ -115,6 +127,24 @@ export class BullmqJobRunner implements JobRunner {
       );
       worker.on('error', (err) => this.o.logger.warn({ err, kind }, 'job worker error'));
       this.workers.set(kind, worker);
+    }
+    if (!this.purgeTimer) {
+      // Every worker prunes the shared history; the DELETE is idempotent, so overlap is harmless.
+      const purge = (): void =>
+        void this.o.store
+          .purge(this.o.settings.retentionDays)
+          .then(
+            (n) =>
+              n > 0 &&
+              this.o.logger.info(
+                { deleted: n, days: this.o.settings.retentionDays },
+                'old job records deleted',
+              ),
+          )
+          .catch((err: unknown) => this.o.logger.warn({ err }, 'job history retention failed'));
+      this.purgeTimer = setInterval(purge, 3600_000);
+      this.purgeTimer.unref();
+      purge();
     }
     if (!this.cancelSub) {
       const sub = this.o.connect();
@@ -255,17 +285,21 @@ export class BullmqJobRunner implements JobRunner {
   async dispose(graceMs = 10_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.purgeTimer);
     await Promise.all(
-      [...this.workers.values()].map((w) =>
-        Promise.race([w.close(), new Promise<void>((r) => setTimeout(r, graceMs).unref())]).then(
-          () => w.close(true),
-        ),
-      ),
+      [...this.workers.values()].map(async (w) => {
+        await within(w.close(), graceMs);
+        await within(w.close(true), 3000);
+      }),
     );
-    await Promise.allSettled([
-      ...this.events.map((e) => e.close()),
-      ...[...this.queues.values()].map((q) => q.close()),
-    ]);
+    // With Redis gone, closing waits for replies that never come: bound it, then drop the sockets.
+    await within(
+      Promise.allSettled([
+        ...this.events.map((e) => e.close()),
+        ...[...this.queues.values()].map((q) => q.close()),
+      ]),
+      3000,
+    );
     for (const c of [this.cancelSub, this.shared]) c?.disconnect();
   }
 
@@ -329,7 +363,13 @@ export class BullmqJobRunner implements JobRunner {
     rec.startedAt ??= new Date().toISOString();
     delete rec.error;
     if (job.stalledCounter > 0) log(rec, 'warn', 'taken over after the worker running it stopped');
+    if (data.late) log(rec, 'warn', 'ran late: this tick fell due while the queue was unreachable');
     await this.o.store.save(rec);
+    // QueueEvents' "active" may read the record before this save: announce "running" ourselves.
+    this.o.bus.publish('jobs.updated', structuredClone(rec));
+    await this.catchUp(kind, id, data).catch((err: unknown) =>
+      this.o.logger.warn({ err, job: id }, 'catch-up failed'),
+    );
     const abort = signal ?? new AbortController().signal;
     let lastSave = 0;
     let lastPublish = 0;
@@ -338,6 +378,7 @@ export class BullmqJobRunner implements JobRunner {
         id,
         runKey: id,
         attempt: rec.attempts,
+        queuedAt: rec.createdAt,
         signal: abort,
         progress: (p) => {
           rec.progress = p;
@@ -389,6 +430,42 @@ export class BullmqJobRunner implements JobRunner {
     }
   }
 
+  /**
+   * BullMQ creates a schedule's next run when the current one starts, from the current time; a
+   * tick that fell due while Redis or every worker was away is skipped. Walk back from this tick
+   * and add the ticks that were never created, under the scheduler's own job ids, so each runs
+   * once (a concurrent duplicate add is a no-op for an existing id).
+   */
+  private async catchUp(kind: JobKind, id: string, data: QueuedJobData): Promise<void> {
+    const m = /^repeat:(.+):(\d+)$/.exec(id);
+    if (!m || !data.schedule || !data.scheduleId) return;
+    const since = Date.parse(data.schedule.enabledAt);
+    const it = CronExpressionParser.parse(data.schedule.cron, {
+      tz: data.schedule.tz,
+      currentDate: new Date(Number(m[2])),
+    });
+    const missed: number[] = [];
+    for (let i = 0; i < MAX_CATCH_UP; i++) {
+      const prev = it.prev().getTime();
+      if (prev < since) break;
+      const prevId = `repeat:${data.scheduleId}:${prev}`;
+      if ((await this.queue(kind).getJob(prevId)) || (await this.o.store.get(prevId))) break;
+      missed.push(prev);
+    }
+    for (const t of missed.reverse()) {
+      await this.queue(kind).add(
+        kind,
+        { ...data, late: true },
+        { jobId: `repeat:${data.scheduleId}:${t}` },
+      );
+    }
+    if (missed.length > 0)
+      this.o.logger.warn(
+        { schedule: data.scheduleId, missed: missed.length },
+        'ran missed ticks late',
+      );
+  }
+
   private async finishRecord(
     rec: JobRecord,
     state: 'completed' | 'failed' | 'cancelled',
@@ -398,6 +475,10 @@ export class BullmqJobRunner implements JobRunner {
     rec.finishedAt = new Date().toISOString();
     if (error) rec.error = error;
     await this.o.store.save(rec);
+    this.o.logger.info(
+      { job: rec.id, kind: rec.kind, state, attempts: rec.attempts, schedule: rec.scheduleId },
+      'job finished',
+    );
     this.o.bus.publish('jobs.updated', rec);
     return rec;
   }
@@ -424,4 +505,15 @@ export class BullmqJobRunner implements JobRunner {
 function log(rec: JobRecord, level: 'info' | 'warn' | 'error', msg: string): void {
   rec.log.push({ at: new Date().toISOString(), level, msg });
   if (rec.log.length > 200) rec.log.splice(0, rec.log.length - 200);
+}
+
+/** Wait for `p`, but no longer than `ms`. */
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  return Promise.race([
+    p.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((r) => setTimeout(r, ms).unref()),
+  ]);
 }

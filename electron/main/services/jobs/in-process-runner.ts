@@ -124,6 +124,14 @@ export class InProcessJobRunner implements JobRunner {
     return this.records
       .filter((r) => (!f.state || r.state === f.state) && (!f.kind || r.kind === f.kind))
       .filter((r) => !f.envId || r.envId === f.envId)
+      .filter((r) => !f.tenantId || r.tenantId === f.tenantId)
+      .filter((r) => !f.actorType || r.actor.type === f.actorType)
+      .filter(
+        (r) =>
+          !f.before ||
+          r.createdAt < f.before ||
+          (f.beforeId !== undefined && r.createdAt === f.before && r.id < f.beforeId),
+      )
       .slice(0, f.limit)
       .map((r) => structuredClone(r));
   }
@@ -166,6 +174,7 @@ export class InProcessJobRunner implements JobRunner {
             id: rec.id,
             runKey: rec.id,
             attempt: rec.attempts,
+            queuedAt: rec.createdAt,
             signal: live.abort.signal,
             progress: (p) => this.progress(live, p),
             log: (level, msg) => this.log(rec, level, msg),
@@ -233,6 +242,7 @@ export class InProcessJobRunner implements JobRunner {
   }
 
   private async persist(rec: JobRecord): Promise<void> {
+    rec.updatedAt = new Date().toISOString();
     try {
       await this.store.save(structuredClone(rec));
     } catch (e) {

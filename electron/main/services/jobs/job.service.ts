@@ -18,6 +18,7 @@ export interface Coordination {
   redis?: Connection;
   core?: Connection;
   reason?: string;
+  reasonCode?: JobEngine['reasonCode'];
 }
 
 export function coordinationOf(env: Environment): Coordination {
@@ -25,15 +26,28 @@ export function coordinationOf(env: Environment): Coordination {
     env.connections.find((c) => c.kind === 'redis' && c.role === 'jobs') ??
     env.connections.find((c) => c.kind === 'redis' && c.role === 'cache');
   const core = env.connections.find((c) => c.kind === 'mysql' && c.role === 'core');
-  const missing = [
-    !redis && 'a Redis connection (role "jobs" or "cache")',
-    !core && 'a MySQL connection with role "core"',
-  ].filter(Boolean);
-  return {
-    ...(redis && { redis }),
-    ...(core && { core }),
-    ...(missing.length > 0 && { reason: `this environment has no ${missing.join(' and no ')}` }),
-  };
+  const base = { ...(redis && { redis }), ...(core && { core }) };
+  if (!redis && !core) {
+    return {
+      ...base,
+      reasonCode: 'no-redis-and-core',
+      reason:
+        'this environment has neither a Redis connection (role "jobs" or "cache") nor a MySQL connection with role "core"',
+    };
+  }
+  if (!redis)
+    return {
+      ...base,
+      reasonCode: 'no-redis',
+      reason: 'this environment has no Redis connection (role "jobs" or "cache")',
+    };
+  if (!core)
+    return {
+      ...base,
+      reasonCode: 'no-core-database',
+      reason: 'this environment has no MySQL connection with role "core"',
+    };
+  return base;
 }
 
 interface EnvEngine {
@@ -103,6 +117,7 @@ export class JobService implements Disposable {
       engine: e.bull ? 'bullmq' : 'in-process',
       coordinated: Boolean(e.bull),
       ...(e.coordination.reason && { reason: e.coordination.reason }),
+      ...(e.coordination.reasonCode && { reasonCode: e.coordination.reasonCode }),
       records: e.bull ? 'core-database' : 'local-file',
       workers: e.bull ? await e.bull.workerCount() : 1,
     };

@@ -81,8 +81,9 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
       : runWatch(payload, ctx, deps);
   });
 
-  jobs.register('jobs.ping', async () => ({
+  // pickupMs compares this worker's clock with the enqueuing Keel's: skew between machines shows.
+  jobs.register('jobs.ping', async (_p, ctx) => ({
     worker: `${hostname()}/${process.pid}`,
-    at: new Date().toISOString(),
+    pickupMs: Math.max(0, Date.now() - Date.parse(ctx.queuedAt)),
   }));
 }

@@ -16,6 +16,7 @@ export class MysqlJobStore {
   constructor(private readonly core: MysqlStore) {}
 
   async save(r: JobRecord): Promise<void> {
+    r.updatedAt = new Date().toISOString();
     await this.core.query(
       `INSERT INTO ${table('keel_job')}
          (id, kind, state, env_id, tenant_id, schedule_id, actor_type, actor_name, attempts, record, created_at, finished_at, updated_at)
@@ -59,7 +60,10 @@ export class MysqlJobStore {
     if (f.kind) add('kind = ?', f.kind);
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.actorType) add('actor_type = ?', f.actorType);
-    if (f.before) add('created_at < ?', toSql(f.before));
+    if (f.before && f.beforeId) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(toSql(f.before), toSql(f.before), f.beforeId);
+    } else if (f.before) add('created_at < ?', toSql(f.before));
     params.push(f.limit);
     const rows = await this.core.query<RowDataPacket[]>(
       `SELECT record FROM ${table('keel_job')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,

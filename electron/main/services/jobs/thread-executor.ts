@@ -18,6 +18,7 @@ export interface ThreadJob {
   id: string;
   runKey: string;
   attempt: number;
+  queuedAt: string;
 }
 
 /**
@@ -27,10 +28,16 @@ export interface ThreadJob {
  */
 export function runInThread(
   file: string,
-  job: Omit<ThreadJob, 'id' | 'runKey' | 'attempt'>,
+  job: Omit<ThreadJob, 'id' | 'runKey' | 'attempt' | 'queuedAt'>,
   ctx: JobContext,
 ): Promise<unknown> {
-  const data: ThreadJob = { ...job, id: ctx.id, runKey: ctx.runKey, attempt: ctx.attempt };
+  const data: ThreadJob = {
+    ...job,
+    id: ctx.id,
+    runKey: ctx.runKey,
+    attempt: ctx.attempt,
+    queuedAt: ctx.queuedAt,
+  };
   const worker = new Worker(file, { workerData: data });
   let settled = false;
   const onAbort = (): void => worker.postMessage({ type: 'cancel' });

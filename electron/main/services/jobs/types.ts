@@ -18,6 +18,8 @@ export interface JobContext {
   readonly runKey: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** When the job was enqueued (the enqueuing Keel's clock). */
+  readonly queuedAt: string;
   readonly signal: AbortSignal;
   /** Report progress; the runner throttles what it publishes. */
   progress(p: JobProgress): void;
@@ -43,8 +45,9 @@ export interface JobFilter {
   envId?: string;
   tenantId?: string;
   actorType?: 'user' | 'schedule' | 'system';
-  /** ISO instant: only jobs created before it. */
+  /** ISO instant: only jobs created before it (with beforeId: before it, or at it with a smaller id). */
   before?: string;
+  beforeId?: string;
   limit: number;
 }
 

@@ -167,6 +167,7 @@ export class ScheduleService implements Disposable {
         actor: { type: 'schedule', name: s.name },
         envId: s.envId,
         scheduleId: s.id,
+        schedule: { cron: s.cron, tz: s.tz, enabledAt: s.updatedAt },
       };
       await engine.bull
         .queue(s.target.kind)

@@ -49,9 +49,7 @@ export function EngineStatus({ env }: { env: EnvironmentView | undefined }) {
           ? t('jobs.engine.notCoordinated', { reason: s.reason })
           : t('jobs.engine.notCoordinatedNoReason')}
       </strong>
-      <span className="muted">
-        {t('jobs.engine.notCoordinatedHint', { env: env.name, where })}
-      </span>
+      <span className="muted">{t('jobs.engine.notCoordinatedHint', { env: env.name, where })}</span>
     </div>
   );
 }

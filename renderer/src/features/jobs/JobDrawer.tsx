@@ -8,7 +8,7 @@ import { ErrorCallout } from '../../components/ErrorText';
 import { ProgressBar } from '../../components/ProgressBar';
 import { toKeelError } from '../../lib/errors';
 import { useFormat } from '../../lib/useFormat';
-import { jobDurationMs } from './jobModel';
+import { canRetry, jobDurationMs, pickupMs } from './jobModel';
 
 /** Side panel with one job: what it is, where it got to, its log and its result or error. */
 export function JobDrawer({
@@ -17,7 +17,7 @@ export function JobDrawer({
   now,
   onClose,
   onGet,
-  onCancel,
+  ...actions
 }: {
   /** The live record from the page's list, if it holds it. */
   job: JobRecord | undefined;
@@ -25,8 +25,7 @@ export function JobDrawer({
   now: number;
   onClose: () => void;
   onGet: (id: string) => Promise<JobRecord>;
-  onCancel: (id: string) => Promise<void>;
-}) {
+} & Actions) {
   const { t } = useTranslation();
   return (
     <Dialog
@@ -38,10 +37,18 @@ export function JobDrawer({
       title={job ? t(`jobs.kinds.${job.kind}`) : t('jobs.details')}
     >
       {jobId !== undefined && (
-        <DrawerBody jobId={jobId} job={job} now={now} onGet={onGet} onCancel={onCancel} />
+        <DrawerBody jobId={jobId} job={job} now={now} onGet={onGet} {...actions} />
       )}
     </Dialog>
   );
+}
+
+interface Actions {
+  describeActor: (j: JobRecord) => string;
+  /** Asks first (the page's confirmation). */
+  onCancel: (job: JobRecord) => void;
+  onRetry: (job: JobRecord) => void;
+  retrying: boolean;
 }
 
 function DrawerBody({
@@ -49,14 +56,16 @@ function DrawerBody({
   job,
   now,
   onGet,
+  describeActor,
   onCancel,
+  onRetry,
+  retrying,
 }: {
   jobId: string;
   job: JobRecord | undefined;
   now: number;
   onGet: (id: string) => Promise<JobRecord>;
-  onCancel: (id: string) => Promise<void>;
-}) {
+} & Actions) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [error, setError] = useState<KeelError | undefined>();
@@ -87,8 +96,16 @@ function DrawerBody({
         <dd className="mono">{job.id}</dd>
         <dt>{t('jobs.col.env')}</dt>
         <dd className="mono">{job.envId ?? '—'}</dd>
+        {job.tenantId && (
+          <>
+            <dt>{t('jobs.col.tenant')}</dt>
+            <dd className="mono">{job.tenantId}</dd>
+          </>
+        )}
         <dt>{t('jobs.col.actor')}</dt>
-        <dd>{t(`jobs.actor.${job.actor.type}`, { name: job.actor.name })}</dd>
+        <dd>{describeActor(job)}</dd>
+        <dt>{t('jobs.col.attempts')}</dt>
+        <dd>{job.attempts}</dd>
         <dt>{t('jobs.created')}</dt>
         <dd>{fmt.dateTime(job.createdAt)}</dd>
         {job.startedAt && (
@@ -103,25 +120,42 @@ function DrawerBody({
             <dd>{fmt.dateTime(job.finishedAt)}</dd>
           </>
         )}
+        {job.kind === 'jobs.ping' && pickupMs(job) !== undefined && (
+          <>
+            <dt>{t('jobs.pickup')}</dt>
+            <dd data-testid="job-pickup">{fmt.durationMs(pickupMs(job) as number)}</dd>
+          </>
+        )}
         <dt>{t('jobs.col.duration')}</dt>
         <dd>{d !== undefined ? fmt.durationMs(d) : '—'}</dd>
       </dl>
 
-      <ProgressBar
-        done={job.progress.done}
-        total={job.progress.total}
-        label={t('jobs.progressLabel', { kind: t(`jobs.kinds.${job.kind}`) })}
-      />
-      {job.progress.message && <p className="muted">{job.progress.message}</p>}
       {active && (
-        <div>
-          <button
-            type="button"
-            className="btn btn-danger-quiet"
-            onClick={() => void onCancel(job.id)}
-          >
-            {t('jobs.cancelJob')}
-          </button>
+        <ProgressBar
+          done={job.progress.done}
+          total={job.progress.total}
+          label={t('jobs.progressLabel', { kind: t(`jobs.kinds.${job.kind}`) })}
+        />
+      )}
+      {job.progress.message && <p className="muted">{job.progress.message}</p>}
+      {(active || canRetry(job)) && (
+        <div className="toolbar">
+          {active && (
+            <button type="button" className="btn btn-danger-quiet" onClick={() => onCancel(job)}>
+              {t('jobs.cancelJob')}
+            </button>
+          )}
+          {canRetry(job) && (
+            <button
+              type="button"
+              className="btn"
+              disabled={retrying}
+              data-testid="drawer-retry-job"
+              onClick={() => onRetry(job)}
+            >
+              {retrying ? t('common.working') : t('jobs.retry')}
+            </button>
+          )}
         </div>
       )}
 
@@ -132,15 +166,22 @@ function DrawerBody({
           quiet={job.state === 'cancelled'}
         />
       )}
+      <details className="collapsible">
+        <summary className="collapsible-title">{t('jobs.payload')}</summary>
+        <pre className="code-block">{JSON.stringify(job.payload, null, 2)}</pre>
+      </details>
       {job.result !== undefined && (
         <section>
           <h3 className="section-title">{t('jobs.result')}</h3>
-          <pre className="code-block">{JSON.stringify(job.result, null, 2)}</pre>
+          <pre className="code-block" data-testid="job-result">
+            {JSON.stringify(job.result, null, 2)}
+          </pre>
         </section>
       )}
 
       <section>
         <h3 className="section-title">{t('jobs.log', { count: job.log.length })}</h3>
+        {job.log.length > 0 && <p className="muted small">{t('jobs.logExcerpt')}</p>}
         {job.log.length === 0 ? (
           <p className="muted">{t('jobs.logEmpty')}</p>
         ) : (

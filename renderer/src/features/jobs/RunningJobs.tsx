@@ -79,7 +79,9 @@ export function RunningJobs({
                       : t('jobs.waiting')}
                   </span>
                   <span data-testid="job-eta" data-eta-ms={finish && Math.max(0, finish - now)}>
-                    {t('jobs.eta', { time: etaText(finish, now, fmt.durationMs, t('jobs.etaSoon')) })}
+                    {t('jobs.eta', {
+                      time: etaText(finish, now, fmt.durationMs, t('jobs.etaSoon')),
+                    })}
                   </span>
                   {j.attempts > 1 && (
                     <span className="muted">{t('jobs.attempt', { n: j.attempts })}</span>

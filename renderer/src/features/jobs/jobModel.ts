@@ -1,4 +1,10 @@
-import { FINAL_STATES, type Actor, type JobKind, type JobRecord, type JobState } from '@shared/jobs';
+import {
+  FINAL_STATES,
+  type Actor,
+  type JobKind,
+  type JobRecord,
+  type JobState,
+} from '@shared/jobs';
 
 export type ActorType = Actor['type'];
 
@@ -59,6 +65,15 @@ export function jobDurationMs(j: JobRecord, now: number): number | undefined {
   if (j.startedAt === undefined) return undefined;
   const end = j.finishedAt !== undefined ? Date.parse(j.finishedAt) : now;
   return Math.max(0, end - Date.parse(j.startedAt));
+}
+
+/**
+ * How long a job waited in the queue before a worker took it (`jobs.ping` measures exactly this).
+ * Creation and start may be stamped by two machines: their clock skew is part of the figure.
+ */
+export function pickupMs(j: JobRecord): number | undefined {
+  if (j.startedAt === undefined) return undefined;
+  return Math.max(0, Date.parse(j.startedAt) - Date.parse(j.createdAt));
 }
 
 /** A one-line summary of a result: a string, a number, or the first few scalar fields of an object. */

@@ -51,7 +51,9 @@ export function useJobs(filter: JobFilter): JobsState {
     // Each running job's record is its first progress point; finished ones need none.
     const at = Date.now();
     setSamples((all) =>
-      Object.fromEntries(running.map((j) => [j.id, addSample(all[j.id], { at, done: j.progress.done })])),
+      Object.fromEntries(
+        running.map((j) => [j.id, addSample(all[j.id], { at, done: j.progress.done })]),
+      ),
     );
     return {
       jobs: mergeLists(running, queued, history),
@@ -93,9 +95,13 @@ export function useJobs(filter: JobFilter): JobsState {
   useEffect(() => {
     const offUpdated = api().on('jobs.updated', upsert);
     const offProgress = api().on('jobs.progress', ({ id, progress }) => {
-      setData(
-        (d) => d && { ...d, jobs: d.jobs.map((j) => (j.id === id ? { ...j, progress } : j)) },
-      );
+      // Only a running job reports progress, whatever state its last record said.
+      const moved = (j: JobRecord): JobRecord => ({
+        ...j,
+        progress,
+        state: j.state === 'queued' ? 'running' : j.state,
+      });
+      setData((d) => d && { ...d, jobs: d.jobs.map((j) => (j.id === id ? moved(j) : j)) });
       sample(id, progress);
     });
     return () => {
@@ -148,17 +154,28 @@ export function useJobs(filter: JobFilter): JobsState {
     },
     [upsert],
   );
+  /** A new job's record: its own events may have overtaken the answer, so it never replaces them. */
+  const started = useCallback(
+    (call: () => Promise<JobRecord>) => async () => {
+      const rec = await call();
+      setData(
+        (d) => d && (d.jobs.some((j) => j.id === rec.id) ? d : { ...d, jobs: [rec, ...d.jobs] }),
+      );
+      return rec;
+    },
+    [setData],
+  );
   const start = useCallback(
-    (input: JobStart) => withRecord(() => api().call('jobs.start', input))(),
-    [withRecord],
+    (input: JobStart) => started(() => api().call('jobs.start', input))(),
+    [started],
   );
   const cancel = useCallback(
     (id: string) => withRecord(() => api().call('jobs.cancel', { id }))(),
     [withRecord],
   );
   const retry = useCallback(
-    (id: string) => withRecord(() => api().call('jobs.retry', { id }))(),
-    [withRecord],
+    (id: string) => started(() => api().call('jobs.retry', { id }))(),
+    [started],
   );
   const get = useCallback(
     (id: string) => withRecord(() => api().call('jobs.get', { id }))(),

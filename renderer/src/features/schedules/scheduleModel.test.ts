@@ -8,7 +8,11 @@ import {
   validateSchedule,
 } from './scheduleModel';
 
-const filled = () => ({ ...newScheduleDraft('demo', 'Asia/Shanghai'), id: 'nightly', name: 'Nightly' });
+const filled = () => ({
+  ...newScheduleDraft('demo', 'Asia/Shanghai'),
+  id: 'nightly',
+  name: 'Nightly',
+});
 
 describe('schedule form', () => {
   it('builds the save input with the target on the schedule environment', () => {
@@ -32,7 +36,12 @@ describe('schedule form', () => {
     expect(by({ name: '  ' }).name?.code).toBe('keel_required');
     expect(by({ cron: '0 2 * *' }).cron).toBeDefined();
     expect(by({ tz: 'Mars/Olympus' }).tz).toBeDefined();
-    const watch = { ...filled().target, kind: 'health.watch' as const, duration: '5', durationUnit: 's' as const };
+    const watch = {
+      ...filled().target,
+      kind: 'health.watch' as const,
+      duration: '5',
+      durationUnit: 's' as const,
+    };
     expect(by({ target: watch }).interval?.code).toBe('keel_interval_longer');
   });
 
@@ -61,7 +70,12 @@ describe('schedule form', () => {
       next: [],
     };
     const d = draftFromSchedule(s);
-    expect(d.target).toMatchObject({ duration: '1', durationUnit: 'h', interval: '1', intervalUnit: 'min' });
+    expect(d.target).toMatchObject({
+      duration: '1',
+      durationUnit: 'h',
+      interval: '1',
+      intervalUnit: 'min',
+    });
     expect(validateSchedule(d, 'demo').value?.target).toEqual(s.target);
   });
 });

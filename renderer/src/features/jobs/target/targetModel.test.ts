@@ -22,7 +22,11 @@ describe('job target form', () => {
   });
 
   it('converts watch durations from their units and leaves out "every connection"', () => {
-    const d = { ...defaultDraft('demo', 'health.watch'), duration: '2', durationUnit: 'h' as const };
+    const d = {
+      ...defaultDraft('demo', 'health.watch'),
+      duration: '2',
+      durationUnit: 'h' as const,
+    };
     expect(validateTarget(d).value).toEqual({
       kind: 'health.watch',
       payload: { envId: 'demo', durationSec: 7200, intervalSec: 30 },

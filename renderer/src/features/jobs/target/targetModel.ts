@@ -92,7 +92,8 @@ export function targetFieldOfPath(path: ReadonlyArray<PropertyKey>): TargetField
 
 /** `{kind, payload}` as the contract wants it, plus the issues numbers could not get past. */
 export function buildTarget(d: TargetDraft): { value: unknown; issues: TargetIssue[] } {
-  if (d.kind !== 'health.watch') return { value: { kind: d.kind, payload: { envId: d.envId } }, issues: [] };
+  if (d.kind !== 'health.watch')
+    return { value: { kind: d.kind, payload: { envId: d.envId } }, issues: [] };
   const issues: TargetIssue[] = [];
   const num = (field: 'duration' | 'interval', text: string, unit: TimeUnit): number => {
     const sec = toSeconds(text, unit);
