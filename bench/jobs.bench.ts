@@ -12,7 +12,7 @@ import { startMariaDb, startRedis, stopAll } from '../test/support';
 import { cliBuilt, startAgent, type AgentHandle } from '../test/support/agent';
 import { report, type Row } from './lib';
 
-const JOBS = 1000;
+const JOBS = Number(process.env.BENCH_JOBS ?? 500);
 const ctx = {
   shell: 'server' as const,
   actor: { type: 'user' as const, name: 'bench' },
@@ -91,7 +91,6 @@ async function main(): Promise<void> {
       KEEL_ENV_ID: 'team',
       KEEL_CONN_CORE_URI: `mysql://root@127.0.0.1:${db.port}/`,
       KEEL_CONN_CACHE_URI: `redis://127.0.0.1:${redis.port}/0`,
-      KEEL_LOG_LEVEL: 'warn',
     };
     const console1 = await mk(env, false);
     agents.push(await startAgent(env, 'bench-1'));

@@ -11,6 +11,8 @@ ensureNpmDeps();
 const npx = (...args) => ['npx', ['--no-install', ...args]];
 const STEPS = {
   lint: [
+    // The lock file must satisfy `npm ci` on a fresh machine (this one may have node_modules already).
+    ['npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund']],
     npx('eslint', '.', '--max-warnings=0'),
     npx('prettier', '--check', '.', '--log-level', 'warn'),
   ],

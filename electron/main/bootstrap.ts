@@ -107,7 +107,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       local,
       register: (r) => registerJobs(r, jobDeps),
       work: Boolean(o.work),
-      events: o.shell !== 'cli' || Boolean(o.work),
+      events: true,
       settings: jobSettings(o.env ?? {}),
     }),
   );

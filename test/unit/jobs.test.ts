@@ -106,6 +106,26 @@ describe('InProcessJobRunner', () => {
     expect(await runner.list({ limit: 10 })).toEqual([]);
   });
 
+  it('persists a burst of concurrent record updates (group commit), the last state of each winning', async () => {
+    const store = new FileJobStore(dir);
+    const rec = (i: number, state: JobRecord['state']): JobRecord => ({
+      id: `j_${i}`,
+      kind: 'jobs.ping',
+      state,
+      payload: { envId: 'demo' },
+      actor: user,
+      createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+      progress: { done: 0 },
+      attempts: 1,
+      log: [],
+    });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.save(rec(i, 'running'))));
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.save(rec(i, 'completed'))));
+    const back = await new FileJobStore(dir).load();
+    expect(back).toHaveLength(200);
+    expect(back.every((r) => r.state === 'completed')).toBe(true);
+  });
+
   it('marks jobs left running by a dead process as failed at the next start', async () => {
     const store = new FileJobStore(dir);
     const orphan: JobRecord = {

@@ -258,12 +258,33 @@ export class BullmqJobRunner implements JobRunner {
     return this.o.store.list({ ...filter, envId: this.o.envId });
   }
 
+  /**
+   * Resolves when the job is final: on its `jobs.updated` event (relayed from the queue's events),
+   * with a slow poll of the record as a safety net for a missed event.
+   */
   async wait(id: string): Promise<JobRecord> {
-    for (;;) {
-      const rec = await this.get(id);
-      if (FINAL_STATES.includes(rec.state)) return rec;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const first = await this.get(id);
+    if (FINAL_STATES.includes(first.state)) return first;
+    return new Promise<JobRecord>((resolve, reject) => {
+      const done = (r: JobRecord): void => {
+        sub.dispose();
+        clearInterval(poll);
+        resolve(r);
+      };
+      const sub = this.o.bus.subscribe('jobs.updated', (r) => {
+        if (r.id === id && FINAL_STATES.includes(r.state)) done(r);
+      });
+      const poll = setInterval(() => {
+        this.get(id).then(
+          (r) => FINAL_STATES.includes(r.state) && done(r),
+          (e: unknown) => {
+            sub.dispose();
+            clearInterval(poll);
+            reject(e as Error);
+          },
+        );
+      }, 2000);
+    });
   }
 
   /** Workers connected to this environment's queues, across every Keel. */

@@ -27,12 +27,38 @@ export class FileJobStore implements JobStore {
     return (await this.file.read()).jobs;
   }
 
-  async save(record: JobRecord): Promise<void> {
-    await this.file.update((f) => {
-      const jobs = f.jobs.filter((j) => j.id !== record.id);
-      jobs.unshift(record);
-      jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      return { ...f, jobs: jobs.slice(0, this.keep) };
-    });
+  /**
+   * Group commit: saves that arrive while a write is in flight go out together in the next one,
+   * so a burst of job updates costs a few atomic writes, not one per update. Each save resolves
+   * once its record is on disk.
+   */
+  save(record: JobRecord): Promise<void> {
+    this.pending.set(record.id, structuredClone(record));
+    const written = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    return written;
+  }
+
+  private readonly pending = new Map<string, JobRecord>();
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
+
+  private async flush(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = [...this.pending.values()];
+      this.pending.clear();
+      const waiters = this.waiters.splice(0);
+      try {
+        await this.file.update((f) => {
+          const byId = new Map(f.jobs.map((j) => [j.id, j]));
+          for (const r of batch) byId.set(r.id, r);
+          const jobs = [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+          return { ...f, jobs: jobs.slice(0, this.keep) };
+        });
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+      }
+    }
   }
 }
