@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorShapeSchema } from './errors';
 import { isoDateSchema, slugSchema } from './models/common';
+import { reasonSchema, tenantIdSchema, tenantSpecSchema } from './tenants';
 
 /**
  * The job contract. Anything slow is a job: an id, a cancel signal, throttled progress events,
@@ -35,6 +36,27 @@ export const jobKinds = {
     }),
   /** A round trip through the job engine: proves a worker picks up jobs and how soon. */
   'jobs.ping': z.object({ envId: slugSchema }).strict(),
+  /**
+   * Create the catalog, the shared business databases and tables (with their partitions), the
+   * Mongo platform collections and the metrics database from the environment's blueprint.
+   * Idempotent: creates what is missing, changes nothing that exists.
+   */
+  'blueprint.apply': z.object({ envId: slugSchema }).strict(),
+  /**
+   * Provision one tenant in every store. Idempotent; a failure or cancel undoes what this
+   * provisioning created; after a crash the retry finishes what is missing.
+   */
+  'tenants.provision': z.object({ envId: slugSchema, spec: tenantSpecSchema }).strict(),
+  /** Provision many tenants (rows validated up front); one progress bar, a result per row. */
+  'tenants.bulkProvision': z
+    .object({ envId: slugSchema, specs: z.array(tenantSpecSchema).min(1).max(10_000) })
+    .strict(),
+  /** Undo an interrupted provisioning: drop every object it recorded, in reverse order. */
+  'tenants.rollback': z.object({ envId: slugSchema, tenantId: tenantIdSchema }).strict(),
+  /** Delete a tenant marked for deletion whose grace period is over: data, access, catalog row. */
+  'tenants.purge': z
+    .object({ envId: slugSchema, tenantId: tenantIdSchema, reason: reasonSchema })
+    .strict(),
 } as const;
 
 /** Kinds whose work runs off the main thread (long, or CPU-heavy), so lock renewal never starves. */
@@ -117,5 +139,17 @@ export const jobStartSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('health.sweep'), payload: jobKinds['health.sweep'] }).strict(),
   z.object({ kind: z.literal('health.watch'), payload: jobKinds['health.watch'] }).strict(),
   z.object({ kind: z.literal('jobs.ping'), payload: jobKinds['jobs.ping'] }).strict(),
+  z.object({ kind: z.literal('blueprint.apply'), payload: jobKinds['blueprint.apply'] }).strict(),
+  z
+    .object({ kind: z.literal('tenants.provision'), payload: jobKinds['tenants.provision'] })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('tenants.bulkProvision'),
+      payload: jobKinds['tenants.bulkProvision'],
+    })
+    .strict(),
+  z.object({ kind: z.literal('tenants.rollback'), payload: jobKinds['tenants.rollback'] }).strict(),
+  z.object({ kind: z.literal('tenants.purge'), payload: jobKinds['tenants.purge'] }).strict(),
 ]);
 export type JobStart = z.infer<typeof jobStartSchema>;

@@ -16,6 +16,7 @@ import { JobService } from './services/jobs/job.service';
 import { registerJobs } from './services/jobs/kinds';
 import { PrefsService } from './services/prefs.service';
 import { ScheduleService } from './services/schedules/schedules.service';
+import { TenantsService } from './services/tenants/tenants.service';
 import { ClientRegistry } from './stores/registry';
 
 export interface CoreOptions {
@@ -53,6 +54,7 @@ export interface Services {
   health: HealthService;
   jobs: JobService;
   schedules: ScheduleService;
+  tenants: TenantsService;
 }
 
 /** The composition root: config → stores → services → router. Never imports `electron`. */
@@ -90,10 +92,12 @@ export async function createCore(o: CoreOptions): Promise<Core> {
           .catch((err: unknown) => o.logger.warn({ err, envId }, 'refresh failed'));
     }),
   );
+  const tenants = new TenantsService({ envs: environments, registry, bus, logger: o.logger });
   const jobDeps = {
     health,
     envs: environments,
     registry,
+    tenants,
     ...(o.jobThreadFile && { threadFile: o.jobThreadFile }),
   };
   const local = owner.add(new InProcessJobRunner(new FileJobStore(o.userDataDir), bus, o.logger));
@@ -111,6 +115,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       settings: jobSettings(o.env ?? {}),
     }),
   );
+  tenants.attachJobs(jobs);
   const schedules = owner.add(
     new ScheduleService({
       jobs,
@@ -139,7 +144,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       .catch((err: unknown) => o.logger.warn({ err }, 'jobs did not start'));
   }
 
-  const services: Services = { prefs, environments, registry, health, jobs, schedules };
+  const services: Services = { prefs, environments, registry, health, jobs, schedules, tenants };
   const router = new Router(handlers(o, services, secrets), o.logger);
   return { router, bus, services, dispose: () => owner.dispose() };
 }

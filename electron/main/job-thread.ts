@@ -30,6 +30,7 @@ const ctx: JobContext = {
   id: job.id,
   runKey: job.runKey,
   attempt: job.attempt,
+  actor: job.actor,
   queuedAt: job.queuedAt,
   signal: ctl.signal,
   progress: (progress) => post({ type: 'progress', progress }),

@@ -6,6 +6,7 @@ import { jobsDomain } from './jobs.contract';
 import { prefsDomain } from './prefs.contract';
 import { schedulesDomain } from './schedules.contract';
 import { systemDomain } from './system.contract';
+import { tenantsDomain } from './tenants.contract';
 
 /** Every domain Keel speaks, declared once. Adding a method here is the first step of adding it. */
 export const contract = {
@@ -15,6 +16,7 @@ export const contract = {
   health: healthDomain,
   jobs: jobsDomain,
   schedules: schedulesDomain,
+  tenants: tenantsDomain,
 } as const;
 
 export type Contract = typeof contract;

@@ -71,5 +71,29 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
       next: nextRuns(cron, tz, count),
       description: describeCron(cron),
     }),
+    'tenants.blueprint': ({ envId }) => s.tenants.blueprint(envId),
+    'tenants.list': async ({ envId }) => ({ tenants: await s.tenants.list(envId) }),
+    'tenants.get': ({ envId, tenantId }) => s.tenants.get(envId, tenantId),
+    'tenants.preview': ({ envId, spec }) => s.tenants.preview(envId, spec),
+    'tenants.provision': ({ envId, spec }, ctx) => s.tenants.startProvision(envId, spec, ctx.actor),
+    'tenants.bulkProvision': ({ envId, format, text }, ctx) =>
+      s.tenants.startBulk(envId, format, text, ctx.actor),
+    'tenants.suspend': ({ envId, tenantId, reason }, ctx) =>
+      s.tenants.suspend(envId, tenantId, reason, ctx.actor),
+    'tenants.resume': ({ envId, tenantId, reason }, ctx) =>
+      s.tenants.resume(envId, tenantId, reason, ctx.actor),
+    'tenants.markForDeletion': ({ envId, tenantId, reason, graceDays }, ctx) =>
+      s.tenants.markForDeletion(envId, tenantId, reason, graceDays, ctx.actor),
+    'tenants.cancelDeletion': ({ envId, tenantId, reason }, ctx) =>
+      s.tenants.cancelDeletion(envId, tenantId, reason, ctx.actor),
+    'tenants.purge': ({ envId, tenantId, confirm, reason }, ctx) =>
+      s.tenants.startPurge(envId, tenantId, confirm, reason, ctx.actor),
+    'tenants.interrupted': ({ envId }) => s.tenants.interrupted(envId),
+    'tenants.resumeProvisioning': ({ envId, tenantId }, ctx) =>
+      s.tenants.startResume(envId, tenantId, ctx.actor),
+    'tenants.rollback': ({ envId, tenantId }, ctx) =>
+      s.tenants.startRollback(envId, tenantId, ctx.actor),
+    'tenants.applyBlueprint': ({ envId }, ctx) => s.tenants.startApply(envId, ctx.actor),
+    'tenants.audit': ({ envId, tenantId, limit }) => s.tenants.audit(envId, tenantId, limit),
   };
 }

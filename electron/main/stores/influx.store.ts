@@ -175,6 +175,46 @@ export class InfluxStore extends BaseStore implements StoreClient {
     });
   }
 
+  /** Whether a database (1.x) / bucket (2.x) exists. */
+  async databaseExists(name: string, opts: CallOptions = {}): Promise<boolean> {
+    const server = await this.detect(opts);
+    if (!server.v2Buckets) {
+      const r = await this.query('SHOW DATABASES', {}, opts);
+      if (r[0]?.error) throw new KeelError('SERVER_ERROR', r[0].error);
+      return (r[0]?.series?.[0]?.values ?? []).some((v) => v[0] === name);
+    }
+    return (await this.bucketId(name, opts)) !== undefined;
+  }
+
+  /** Drop a database (1.x) / bucket (2.x) and its data; a missing one is not an error. */
+  async dropDatabase(name: string, opts: CallOptions = {}): Promise<void> {
+    const server = await this.detect(opts);
+    if (!server.v2Buckets) {
+      const r = await this.query(`DROP DATABASE ${quoteIdent(name)}`, {}, opts);
+      if (r[0]?.error) throw new KeelError('SERVER_ERROR', r[0].error);
+      return;
+    }
+    const id = await this.bucketId(name, opts);
+    if (id === undefined) return;
+    await this.run(opts, async (signal) => {
+      const res = await this.request('DELETE', `api/v2/buckets/${encodeURIComponent(id)}`, signal);
+      if (res.status !== 204 && res.status !== 404) throw httpError(res, 'delete bucket');
+    });
+  }
+
+  private async bucketId(name: string, opts: CallOptions): Promise<string | undefined> {
+    return this.run(opts, async (signal) => {
+      const orgID = await this.orgId(signal);
+      const res = await this.request(
+        'GET',
+        `api/v2/buckets?${new URLSearchParams({ name, orgID })}`,
+        signal,
+      );
+      if (res.status !== 200) throw httpError(res, 'list buckets');
+      return (JSON.parse(res.body) as { buckets: Array<{ id: string }> }).buckets[0]?.id;
+    });
+  }
+
   stats(): PoolStats {
     return { ...agentStats(this.agent), created: this.created, errors: this.errors };
   }
@@ -234,7 +274,7 @@ export class InfluxStore extends BaseStore implements StoreClient {
   }
 
   private request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     signal: AbortSignal,
     o: { body?: string; headers?: Record<string, string>; auth?: boolean } = {},

@@ -25,6 +25,7 @@ const MAX_RECONNECT_MS = 5000;
 export class RedisStore extends BaseStore implements StoreClient {
   readonly kind = 'redis' as const;
   private readonly clients = new Map<EndpointName, Redis | Cluster>();
+  private readonly connecting = new Map<EndpointName, Promise<void>>();
   /** The last connection-level error, reported while ioredis reconnects in the background. */
   private lastError: Error | undefined;
 
@@ -40,6 +41,26 @@ export class RedisStore extends BaseStore implements StoreClient {
       for (const [name, ...args] of cmds) void p.call(name, ...args);
       return (await p.exec()) ?? [];
     });
+  }
+
+  /**
+   * A pipeline in another logical database: `SELECT db … SELECT <own db>` written as one batch,
+   * so no other caller's command runs in between. Cluster mode has only database 0.
+   */
+  async pipelineIn(
+    db: number,
+    cmds: RedisCommand[],
+    opts: CallOptions = {},
+  ): Promise<Array<[Error | null, unknown]>> {
+    const own = this.connection.database === undefined ? 0 : Number(this.connection.database);
+    if (db === own) return this.pipeline(cmds, opts);
+    if (this.connection.redis?.mode === 'cluster') {
+      throw new KeelError('UNSUPPORTED', `Redis Cluster has only database 0, not ${db}`);
+    }
+    const out = await this.pipeline([['SELECT', db], ...cmds, ['SELECT', own]], opts);
+    const restored = out.at(-1);
+    if (restored?.[0]) throw restored[0];
+    return out.slice(1, -1);
   }
 
   /** The underlying client, for streaming APIs (SCAN streams). Calls must still honour signals. */
@@ -155,11 +176,20 @@ export class RedisStore extends BaseStore implements StoreClient {
       client.on('error', (e: Error) => (this.lastError = e));
       this.clients.set(endpoint, client);
     }
-    if (client.status === 'wait' || client.status === 'end') {
+    const pending = this.connecting.get(endpoint);
+    if (pending && (client.status === 'connecting' || client.status === 'connect')) {
+      // Callers arriving while the first one connects wait for the same attempt.
+      await pending;
+    } else if (client.status === 'wait' || client.status === 'end') {
       // connect() rejects with a generic "Connection is closed"; the error event has the cause.
-      await client.connect().catch((e: unknown) => {
-        throw this.lastError ?? e;
-      });
+      const attempt = client
+        .connect()
+        .catch((e: unknown) => {
+          throw this.lastError ?? e;
+        })
+        .finally(() => this.connecting.delete(endpoint));
+      this.connecting.set(endpoint, attempt);
+      await attempt;
     } else if (client.status !== 'ready') {
       throw (
         this.lastError ??

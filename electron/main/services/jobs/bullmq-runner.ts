@@ -66,6 +66,12 @@ const CONCURRENCY: Record<JobKind, number> = {
   'health.sweep': 2,
   'health.watch': 4,
   'jobs.ping': 8,
+  'blueprint.apply': 1,
+  // Tenants of one environment provision side by side; bulk lists run one at a time.
+  'tenants.provision': 4,
+  'tenants.bulkProvision': 1,
+  'tenants.rollback': 2,
+  'tenants.purge': 2,
 };
 
 export interface BullmqRunnerOptions {
@@ -399,6 +405,7 @@ export class BullmqJobRunner implements JobRunner {
         id,
         runKey: id,
         attempt: rec.attempts,
+        actor: rec.actor,
         queuedAt: rec.createdAt,
         signal: abort,
         progress: (p) => {

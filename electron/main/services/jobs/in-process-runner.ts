@@ -174,6 +174,7 @@ export class InProcessJobRunner implements JobRunner {
             id: rec.id,
             runKey: rec.id,
             attempt: rec.attempts,
+            actor: rec.actor,
             queuedAt: rec.createdAt,
             signal: live.abort.signal,
             progress: (p) => this.progress(live, p),

@@ -4,6 +4,7 @@ import type { EnvironmentsService } from '../environments/environments.service';
 import type { HealthService } from '../health.service';
 import type { ClientRegistry } from '../../stores/registry';
 import { migrateKeelSchema } from '../shared/keel-schema';
+import type { TenantsService } from '../tenants/tenants.service';
 import { coordinationOf } from './job.service';
 import { runInThread } from './thread-executor';
 import type { JobRunner } from './types';
@@ -13,6 +14,7 @@ export interface JobDeps {
   health: HealthService;
   envs: EnvironmentsService;
   registry: ClientRegistry;
+  tenants: TenantsService;
   /** out/main/job-thread.js in the built shells; absent (tests run from sources): work inline. */
   threadFile?: string;
 }
@@ -80,6 +82,20 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
       ? runInThread(d.threadFile, { kind: 'health.watch', payload, deps }, ctx)
       : runWatch(payload, ctx, deps);
   });
+
+  jobs.register('blueprint.apply', ({ envId }, ctx) => d.tenants.apply(envId, ctx));
+  jobs.register('tenants.provision', ({ envId, spec }, ctx) =>
+    d.tenants.provision(envId, spec, ctx),
+  );
+  jobs.register('tenants.bulkProvision', ({ envId, specs }, ctx) =>
+    d.tenants.bulk(envId, specs, ctx),
+  );
+  jobs.register('tenants.rollback', ({ envId, tenantId }, ctx) =>
+    d.tenants.rollback(envId, tenantId, ctx),
+  );
+  jobs.register('tenants.purge', ({ envId, tenantId, reason }, ctx) =>
+    d.tenants.purge(envId, tenantId, reason, ctx),
+  );
 
   // pickupMs compares this worker's clock with the enqueuing Keel's: skew between machines shows.
   jobs.register('jobs.ping', async (_p, ctx) => ({

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { KeelError, isKeelError, type ErrorShape } from '../../../../shared/errors';
-import type { JobLogLine, JobProgress } from '../../../../shared/jobs';
+import type { Actor, JobLogLine, JobProgress } from '../../../../shared/jobs';
 import type { JobContext } from './types';
 
 /** Messages from a job thread (electron/main/job-thread.ts). */
@@ -18,6 +18,7 @@ export interface ThreadJob {
   id: string;
   runKey: string;
   attempt: number;
+  actor: Actor;
   queuedAt: string;
 }
 
@@ -28,7 +29,7 @@ export interface ThreadJob {
  */
 export function runInThread(
   file: string,
-  job: Omit<ThreadJob, 'id' | 'runKey' | 'attempt' | 'queuedAt'>,
+  job: Omit<ThreadJob, 'id' | 'runKey' | 'attempt' | 'actor' | 'queuedAt'>,
   ctx: JobContext,
 ): Promise<unknown> {
   const data: ThreadJob = {
@@ -36,6 +37,7 @@ export function runInThread(
     id: ctx.id,
     runKey: ctx.runKey,
     attempt: ctx.attempt,
+    actor: ctx.actor,
     queuedAt: ctx.queuedAt,
   };
   const worker = new Worker(file, { workerData: data });

@@ -18,6 +18,8 @@ export interface JobContext {
   readonly runKey: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** Who started the job (a user, a schedule): recorded in the audit log by jobs that change things. */
+  readonly actor: Actor;
   /** When the job was enqueued (the enqueuing Keel's clock). */
   readonly queuedAt: string;
   readonly signal: AbortSignal;

@@ -61,6 +61,27 @@ const MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 2,
+    name: 'audit log',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t('keel_audit')} (
+        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        at DATETIME(3) NOT NULL,
+        env_id VARCHAR(63) NOT NULL,
+        actor VARCHAR(160) NOT NULL,
+        action VARCHAR(64) NOT NULL,
+        target VARCHAR(200) NOT NULL,
+        tenant_id VARCHAR(64) NULL,
+        before_state JSON NULL,
+        after_state JSON NULL,
+        result VARCHAR(8) NOT NULL,
+        error TEXT NULL,
+        KEY idx_env_at (env_id, at),
+        KEY idx_tenant_at (tenant_id, at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
