@@ -99,7 +99,7 @@ describe.skipIf(!cliBuilt())(
           const all = await Promise.all(ids.map((id) => console1.services.jobs.get(id)));
           return all.every((j) => FINAL_STATES.includes(j.state)) ? all : undefined;
         },
-        { timeoutMs: 90_000, intervalMs: 500, what: 'every job final' },
+        { timeoutMs: 200_000, intervalMs: 500, what: 'every job final' },
       );
       // None lost: every job completed (a failed attempt is retried; a dead worker's job is taken over).
       expect(records.map((r) => r.state).filter((s) => s !== 'completed')).toEqual([]);
@@ -123,6 +123,6 @@ describe.skipIf(!cliBuilt())(
           id,
         ).toBe(true);
       }
-    }, 300_000);
+    }, 420_000);
   },
 );
