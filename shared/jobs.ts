@@ -64,6 +64,16 @@ export const LONG_JOB_KINDS: ReadonlySet<string> = new Set(['health.watch']);
 export type JobKind = keyof typeof jobKinds;
 export const JOB_KIND_NAMES = Object.keys(jobKinds) as [JobKind, ...JobKind[]];
 export const jobKindSchema = z.enum(JOB_KIND_NAMES);
+/**
+ * Kinds the generic Start job / schedule form can build (their payload is the environment, plus
+ * the watch's fields). Tenant jobs take a spec and start from the Tenants page.
+ */
+export const FORM_JOB_KINDS = [
+  'health.sweep',
+  'health.watch',
+  'jobs.ping',
+  'blueprint.apply',
+] as const satisfies readonly JobKind[];
 export type JobPayload<K extends JobKind> = z.infer<(typeof jobKinds)[K]>;
 
 export const actorSchema = z.object({

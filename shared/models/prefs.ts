@@ -24,5 +24,19 @@ export const prefsSchema = z.object({
 });
 export type Prefs = z.infer<typeof prefsSchema>;
 
-export const prefsPatchSchema = prefsSchema.partial().strict();
+const probeIntervalSchema = z.int().min(1000).max(600_000);
+
+/**
+ * A change to some preferences. Written out rather than `prefsSchema.partial()`: zod still fills
+ * `.default()`s inside a partial, so a patch of the theme would reset the language.
+ */
+export const prefsPatchSchema = z
+  .object({
+    theme: themeSchema.optional(),
+    language: languagePrefSchema.optional(),
+    activeEnvironment: z.string().max(63).optional(),
+    probeIntervalMs: probeIntervalSchema.optional(),
+    allowWeakSecretStorage: z.boolean().optional(),
+  })
+  .strict();
 export type PrefsPatch = z.infer<typeof prefsPatchSchema>;

@@ -5,6 +5,7 @@ import { HealthPage } from '../features/health/HealthPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { SchedulesPage } from '../features/schedules/SchedulesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { TenantsPage } from '../features/tenants/TenantsPage';
 import { AppStateProvider, useAppState } from './AppState';
 import { ConnectionBanner } from './ConnectionBanner';
 import { PageErrorBoundary } from './ErrorBoundary';
@@ -17,6 +18,7 @@ import { TopBar } from './TopBar';
 const PAGES: Record<RouteId, ComponentType> = {
   health: HealthPage,
   connections: ConnectionsPage,
+  tenants: TenantsPage,
   jobs: JobsPage,
   schedules: SchedulesPage,
   settings: SettingsPage,

@@ -6,10 +6,13 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
   const rows: Array<[string[], string]> = [
     [['g', 'h'], t('shortcuts.goHealth')],
     [['g', 'c'], t('shortcuts.goConnections')],
+    [['g', 't'], t('shortcuts.goTenants')],
     [['g', 'j'], t('shortcuts.goJobs')],
     [['g', 'd'], t('shortcuts.goSchedules')],
     [['g', 's'], t('shortcuts.goSettings')],
     [['r'], t('shortcuts.refresh')],
+    [['/'], t('shortcuts.search')],
+    [['n'], t('shortcuts.newTenant')],
     [['?'], t('shortcuts.help')],
     [['Esc'], t('shortcuts.close')],
   ];

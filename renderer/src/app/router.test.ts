@@ -9,6 +9,7 @@ describe('hash router', () => {
     expect(parseHash('#/jobs/j_1')).toBe('jobs');
     expect(parseHash('#/settings?x=1')).toBe('settings');
     expect(parseHash('#/schedules')).toBe('schedules');
+    expect(parseHash('#/tenants')).toBe('tenants');
     expect(parseHash('#connections')).toBe('connections');
     expect(parseHash('')).toBeUndefined();
     expect(parseHash('#/nope')).toBeUndefined();
@@ -29,5 +30,6 @@ describe('go-to shortcuts', () => {
   it('give every page one key', () => {
     expect(Object.values(GO_KEYS).sort()).toEqual([...ROUTE_IDS].sort());
     expect(GO_KEYS['d']).toBe('schedules');
+    expect(GO_KEYS['t']).toBe('tenants');
   });
 });

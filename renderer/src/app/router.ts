@@ -1,6 +1,13 @@
 import { useEffect, useSyncExternalStore } from 'react';
 
-export const ROUTE_IDS = ['health', 'connections', 'jobs', 'schedules', 'settings'] as const;
+export const ROUTE_IDS = [
+  'health',
+  'connections',
+  'tenants',
+  'jobs',
+  'schedules',
+  'settings',
+] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
 export const DEFAULT_ROUTE: RouteId = 'health';
 

@@ -15,6 +15,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 export const GO_KEYS: Readonly<Record<string, RouteId>> = {
   h: 'health',
   c: 'connections',
+  t: 'tenants',
   j: 'jobs',
   d: 'schedules',
   s: 'settings',
@@ -24,6 +25,8 @@ const SEQUENCE_MS = 1500;
 interface ShortcutsApi {
   /** Make `action` the current page's refresh (the `r` key); returns the unregister function. */
   registerRefresh: (action: () => void) => () => void;
+  /** Make a one-key shortcut (`/`, `n`) run `action` while the calling page is shown. */
+  registerKey: (key: string, action: () => void) => () => void;
   showHelp: () => void;
 }
 
@@ -42,6 +45,7 @@ function ignored(e: KeyboardEvent): boolean {
 
 export function ShortcutsProvider({ children }: { children: ReactNode }) {
   const refresh = useRef<(() => void) | undefined>(undefined);
+  const pageKeys = useRef(new Map<string, () => void>());
   const [help, setHelp] = useState(false);
   const api = useMemo<ShortcutsApi>(
     () => ({
@@ -49,6 +53,12 @@ export function ShortcutsProvider({ children }: { children: ReactNode }) {
         refresh.current = action;
         return () => {
           if (refresh.current === action) refresh.current = undefined;
+        };
+      },
+      registerKey: (key, action) => {
+        pageKeys.current.set(key, action);
+        return () => {
+          if (pageKeys.current.get(key) === action) pageKeys.current.delete(key);
         };
       },
       showHelp: () => setHelp(true),
@@ -80,6 +90,12 @@ export function ShortcutsProvider({ children }: { children: ReactNode }) {
       } else if (e.key === '?') {
         e.preventDefault();
         setHelp(true);
+      } else {
+        const action = pageKeys.current.get(e.key);
+        if (action) {
+          e.preventDefault();
+          action();
+        }
       }
     };
     window.addEventListener('keydown', onKey);
@@ -108,6 +124,16 @@ export function useRefreshShortcut(action: () => void): void {
     latest.current = action;
   });
   useEffect(() => registerRefresh(() => latest.current()), [registerRefresh]);
+}
+
+/** Make the one-key shortcut `key` run `action` while the calling page is shown. */
+export function usePageKey(key: string, action: () => void): void {
+  const { registerKey } = useShortcuts();
+  const latest = useRef(action);
+  useLayoutEffect(() => {
+    latest.current = action;
+  });
+  useEffect(() => registerKey(key, () => latest.current()), [registerKey, key]);
 }
 
 export function useShowShortcutsHelp(): () => void {

@@ -15,6 +15,8 @@ export interface ConfirmDialogProps {
   danger?: boolean;
   /** The user must type this text (an id) before the button enables. */
   typeToConfirm?: string;
+  /** Keeps the button disabled while fields given as children are not filled in (a reason…). */
+  confirmDisabled?: boolean;
   /** Runs the action; the dialog closes when it resolves and shows the error when it rejects. */
   onConfirm: () => Promise<unknown> | void;
 }
@@ -27,6 +29,7 @@ export function ConfirmDialog({
   confirmLabel,
   danger = false,
   typeToConfirm,
+  confirmDisabled,
   onConfirm,
 }: ConfirmDialogProps) {
   return (
@@ -36,6 +39,7 @@ export function ConfirmDialog({
         confirmLabel={confirmLabel}
         danger={danger}
         typeToConfirm={typeToConfirm}
+        confirmDisabled={confirmDisabled}
         onConfirm={onConfirm}
       >
         {children}
@@ -51,6 +55,7 @@ function ConfirmBody({
   confirmLabel,
   danger,
   typeToConfirm,
+  confirmDisabled = false,
   onConfirm,
 }: Omit<ConfirmDialogProps, 'open' | 'title'>) {
   const { t } = useTranslation();
@@ -58,7 +63,7 @@ function ConfirmBody({
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<KeelError | undefined>();
-  const ready = typeToConfirm === undefined || typed === typeToConfirm;
+  const ready = (typeToConfirm === undefined || typed === typeToConfirm) && !confirmDisabled;
 
   const confirm = async (): Promise<void> => {
     if (!ready || busy) return;

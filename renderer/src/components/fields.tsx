@@ -96,12 +96,14 @@ export function TextAreaField({
   rows = 4,
   placeholder,
   disabled,
+  testId,
 }: BaseProps & {
   value: string;
   onChange: (v: string) => void;
   rows?: number;
   placeholder?: string | undefined;
   disabled?: boolean;
+  testId?: string;
 }) {
   return (
     <div className={cx('field', className)}>
@@ -116,6 +118,7 @@ export function TextAreaField({
         spellCheck={false}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, error, hint)}
+        data-testid={testId}
         onChange={(e) => onChange(e.target.value)}
       />
       <Messages id={id} error={error} hint={hint} />
@@ -133,11 +136,13 @@ export function SelectField<V extends string>({
   onChange,
   options,
   disabled,
+  testId,
 }: BaseProps & {
   value: V;
   onChange: (v: V) => void;
   options: ReadonlyArray<{ value: V; label: string }>;
   disabled?: boolean;
+  testId?: string;
 }) {
   return (
     <div className={cx('field', className)}>
@@ -149,6 +154,7 @@ export function SelectField<V extends string>({
         disabled={disabled}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, error, hint)}
+        data-testid={testId}
         onChange={(e) => onChange(e.target.value as V)}
       >
         {options.map((o) => (

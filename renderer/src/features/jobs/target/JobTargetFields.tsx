@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { JOB_KIND_NAMES, type JobKind } from '@shared/jobs';
+import { FORM_JOB_KINDS, type JobKind } from '@shared/jobs';
 import type { EnvironmentView } from '@shared/models/environment';
 import { SelectField } from '../../../components/fields';
 import { DurationField } from './DurationField';
@@ -47,7 +47,7 @@ export function JobTargetFields({
           aria-describedby={`${idPrefix}-kind-hint`}
           onChange={(e) => onChange({ kind: e.target.value as JobKind }, 'kind')}
         >
-          {JOB_KIND_NAMES.map((k) => (
+          {FORM_JOB_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`jobs.kinds.${k}`)}
             </option>
