@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { getMethodSpec, methodEntries, type MethodId } from '../../shared/contract/index';
 import type { ErrorShape, Result } from '../../shared/errors';
 import { JOB_KIND_NAMES, type JobRecord } from '../../shared/jobs';
+import type { ProvisionPlan, TenantSummary } from '../../shared/tenants';
 import { defaultUserDataDir } from '../main/paths';
 import { loadServerToken } from '../server/token';
 import { createCliCore } from './context';
@@ -226,42 +227,141 @@ jobs
     '{}',
   )
   .action(async (kind: string, o: { env: string; payload: string }) => {
-    const extra = parseJson(o.payload);
-    const core = await createCliCore({ shell: 'cli', probes: false });
-    try {
-      const engine = await core.services.jobs.status(o.env).catch(() => undefined);
-      // A one-shot CLI runs no workers: with a coordinated engine something else must.
-      if (engine?.coordinated && engine.workers === 0) {
-        throw new ResultError({
-          code: 'PRECONDITION_FAILED',
-          message: `no Keel worker is running for ${o.env}: start \`keel agent\` (or the desktop app / keel serve) first`,
-        });
-      }
-      const payload = { ...(extra as object), envId: o.env };
-      const started = await core.router.dispatch(
-        'jobs.start',
-        { kind, payload },
-        { shell: 'cli', actor, signal: new AbortController().signal },
-      );
-      if (!started.ok) throw new ResultError(started.error);
-      const id = (started.value as JobRecord).id;
-      const sub = core.bus.subscribe('jobs.progress', (p) => {
-        if (p.id === id && !json())
-          process.stderr.write(
-            `\r${p.progress.done}/${p.progress.total ?? '?'} ${p.progress.message ?? ''}`.padEnd(
-              70,
-            ),
-          );
+    const payload = { ...(parseJson(o.payload) as object), envId: o.env };
+    await startAndFollow(o.env, 'jobs.start', { kind, payload });
+  });
+
+/**
+ * Start a job through a contract method and follow it to its end: progress on stderr, the final
+ * record on stdout, exit code 1 unless it completed. Ctrl-C cancels the job.
+ */
+async function startAndFollow(
+  envId: string,
+  method: MethodId,
+  input: unknown,
+  opts: { yes?: boolean } = {},
+): Promise<JobRecord> {
+  const spec = getMethodSpec(method);
+  if (spec?.destructive && !opts.yes) {
+    throw new UsageError(`${method} changes or deletes data: add --yes to confirm`);
+  }
+  const core = await createCliCore({ shell: 'cli', probes: false });
+  try {
+    const engine = await core.services.jobs.status(envId).catch(() => undefined);
+    // A one-shot CLI runs no workers: with a coordinated engine something else must.
+    if (engine?.coordinated && engine.workers === 0) {
+      throw new ResultError({
+        code: 'PRECONDITION_FAILED',
+        message: `no Keel worker is running for ${envId}: start \`keel agent\` (or the desktop app / keel serve) first`,
       });
-      process.once('SIGINT', () => void core.services.jobs.cancel(id));
-      const final = await core.services.jobs.wait(id);
-      sub.dispose();
-      if (!json()) process.stderr.write('\n');
-      out(final, () => `${final.state}: ${JSON.stringify(final.result ?? final.error)}`);
-      if (final.state !== 'completed') process.exitCode = EXIT.failed;
-    } finally {
-      await core.dispose();
     }
+    const started = await core.router.dispatch(method, input, {
+      shell: 'cli',
+      actor,
+      signal: new AbortController().signal,
+    });
+    if (!started.ok) throw new ResultError(started.error);
+    const id = (started.value as JobRecord).id;
+    const sub = core.bus.subscribe('jobs.progress', (p) => {
+      if (p.id === id && !json())
+        process.stderr.write(
+          `\r${p.progress.done}/${p.progress.total ?? '?'} ${p.progress.message ?? ''}`.padEnd(70),
+        );
+    });
+    process.once('SIGINT', () => void core.services.jobs.cancel(id));
+    const final = await core.services.jobs.wait(id);
+    sub.dispose();
+    if (!json()) process.stderr.write('\n');
+    out(final, () => `${final.state}: ${JSON.stringify(final.result ?? final.error)}`);
+    if (final.state !== 'completed') process.exitCode = EXIT.failed;
+    return final;
+  } finally {
+    await core.dispose();
+  }
+}
+
+const tenants = program.command('tenants').description('tenants of an environment');
+tenants
+  .command('list')
+  .requiredOption('-e, --env <envId>', 'environment id')
+  .option('--status <status>', 'only tenants in this status')
+  .action(async (o: { env: string; status?: string }) => {
+    const { tenants: all } = (await call('tenants.list', { envId: o.env })) as {
+      tenants: TenantSummary[];
+    };
+    const list = o.status ? all.filter((t) => t.status === o.status) : all;
+    out(list, () =>
+      table(
+        list.map((t) => ({ ...t, database: t.placement.database ?? '(shared)' })),
+        ['id', 'name', 'plan', 'tier', 'status', 'database', 'createdAt'],
+      ),
+    );
+  });
+tenants
+  .command('apply-blueprint')
+  .description('create the catalog and shared databases from the blueprint (idempotent)')
+  .requiredOption('-e, --env <envId>', 'environment id')
+  .action(async (o: { env: string }) => {
+    await startAndFollow(o.env, 'tenants.applyBlueprint', { envId: o.env });
+  });
+tenants
+  .command('provision <id>')
+  .description('provision one tenant in every store and wait for it')
+  .requiredOption('-e, --env <envId>', 'environment id')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--plan <plan>', 'plan (free, basic, pro, enterprise in the default blueprint)')
+  .addOption(
+    new Option('--tier <tier>', 'isolation tier')
+      .choices(['shared', 'dedicated_schema', 'dedicated_instance'])
+      .default('shared'),
+  )
+  .option('--subdomain <label>', 'subdomain')
+  .option('--instance <connectionId>', 'dedicated_instance: the connection reserved for it')
+  .option('--preview', 'print what would be created and stop')
+  .action(
+    async (
+      id: string,
+      o: {
+        env: string;
+        name: string;
+        plan: string;
+        tier: string;
+        subdomain?: string;
+        instance?: string;
+        preview?: boolean;
+      },
+    ) => {
+      const spec = {
+        id,
+        name: o.name,
+        plan: o.plan,
+        tier: o.tier,
+        ...(o.subdomain && { subdomain: o.subdomain }),
+        ...(o.instance && { instanceConnectionId: o.instance }),
+      };
+      if (o.preview) {
+        const plan = (await call('tenants.preview', { envId: o.env, spec })) as ProvisionPlan;
+        out(plan, () =>
+          [
+            ...plan.steps.map(
+              (st) => `-- ${st.store}: ${st.action} (${st.target})\n${st.statement}`,
+            ),
+            ...plan.skipped.map((x) => `-- skipped ${x.store}: ${x.reason}`),
+          ].join('\n\n'),
+        );
+        return;
+      }
+      await startAndFollow(o.env, 'tenants.provision', { envId: o.env, spec });
+    },
+  );
+tenants
+  .command('bulk <file>')
+  .description('provision every tenant of a CSV (id,name,plan,tier[,subdomain]) or YAML list')
+  .requiredOption('-e, --env <envId>', 'environment id')
+  .action(async (file: string, o: { env: string }) => {
+    const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    const format = /\.ya?ml$/i.test(file) ? 'yaml' : 'csv';
+    await startAndFollow(o.env, 'tenants.bulkProvision', { envId: o.env, format, text });
   });
 
 program

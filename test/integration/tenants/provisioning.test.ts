@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../shared/jobs';
@@ -12,6 +14,7 @@ import type {
 import { silentLogger } from '../../../electron/main/lib/logger';
 import { TenantsService } from '../../../electron/main/services/tenants/tenants.service';
 import type { JobContext } from '../../../electron/main/services/jobs/types';
+import { cliBuilt, CLI } from '../../support/agent';
 import { nothingLeft, startTenantPlatform, type TenantPlatform } from '../../support/tenants';
 
 const ENV = 'plat';
@@ -403,6 +406,58 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
       expect(await p.footprint('pied')).toSatisfy(nothingLeft);
     }, 60_000);
   });
+
+  it.skipIf(!cliBuilt())(
+    'from the CLI: provision follows the job to the end, list shows it, bad input exits 2 (needs out/main/cli.js)',
+    async () => {
+      const home = await mkdtemp(join(tmpdir(), 'keel-cli-tenants-'));
+      // Async: this process is the job worker, so it must not block on the child.
+      const keel = (args: string[]) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [CLI, '--json', ...args], {
+            env: { ...process.env, ...p.env, KEEL_HOME: home, KEEL_LOG_LEVEL: 'error' },
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += String(d)));
+          child.stderr.on('data', (d) => (stderr += String(d)));
+          child.once('exit', (code) => resolve({ code, stdout, stderr }));
+        });
+      try {
+        const made = await keel([
+          'tenants',
+          'provision',
+          'clico',
+          '-e',
+          ENV,
+          '--name',
+          'Cli Co',
+          '--plan',
+          'free',
+        ]);
+        expect(made.code, made.stderr).toBe(0);
+        expect(JSON.parse(made.stdout)).toMatchObject({ state: 'completed', tenantId: 'clico' });
+        const list = await keel(['tenants', 'list', '-e', ENV, '--status', 'active']);
+        expect((JSON.parse(list.stdout) as TenantSummary[]).map((t) => t.id)).toContain('clico');
+        const bad = await keel([
+          'tenants',
+          'provision',
+          'Bad Id',
+          '-e',
+          ENV,
+          '--name',
+          'x',
+          '--plan',
+          'free',
+        ]);
+        expect(bad.code).toBe(2);
+        expect(bad.stdout + bad.stderr).toMatch(/tenant id/);
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('bulk provisions from CSV with one progress bar and a result per row; one bad row refuses the list', async () => {
     const before = await p.census();
