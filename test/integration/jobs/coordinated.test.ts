@@ -244,6 +244,40 @@ describe.skipIf(!cliBuilt())(
       await core.close();
     });
 
+    it('never brings a finished record back to an earlier state (a late progress save)', async () => {
+      const core = new MysqlStore({
+        connection: conn('mysql', db.host, db.port),
+        secret: undefined,
+      });
+      const store = new MysqlJobStore(core);
+      const now = new Date().toISOString();
+      const rec = {
+        id: 'j_late',
+        kind: 'jobs.ping' as const,
+        payload: { envId: 'ops' },
+        actor: { type: 'system' as const, name: 't' },
+        envId: 'ops',
+        attempts: 1,
+        createdAt: now,
+        progress: { done: 0 },
+        log: [],
+      };
+      await store.save({ ...rec, state: 'running' });
+      await store.save({ ...rec, state: 'completed', finishedAt: now, progress: { done: 1 } });
+      // A save of the running state that was still in flight lands after the final one.
+      await store.save({ ...rec, state: 'running', progress: { done: 0.5 } });
+      expect(await store.get('j_late')).toMatchObject({
+        state: 'completed',
+        finishedAt: now,
+        progress: { done: 1 },
+      });
+      const [row] = await db.query<{ state: string }>(
+        "SELECT state FROM keel.keel_job WHERE id = 'j_late'",
+      );
+      expect(row?.state).toBe('completed');
+      await core.close();
+    });
+
     it('retries a failed job on request as a new job', async () => {
       // A watch of a connection that does not exist fails at once (not retriable).
       const job = await call<JobRecord>('jobs.start', {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_STATES, type JobRecord } from '../../../shared/jobs';
 import { createCore, type Core } from '../../../electron/main/bootstrap';
@@ -94,13 +95,29 @@ describe.skipIf(!cliBuilt())(
         agents.push(await startAgent(env, `kill-r${k}`));
         await sleep(400);
       }
+      let open: JobRecord[] = [];
       const records = await waitFor(
         async () => {
           const all = await Promise.all(ids.map((id) => console1.services.jobs.get(id)));
-          return all.every((j) => FINAL_STATES.includes(j.state)) ? all : undefined;
+          open = all.filter((j) => !FINAL_STATES.includes(j.state));
+          return open.length === 0 ? all : undefined;
         },
         { timeoutMs: 200_000, intervalMs: 500, what: 'every job final' },
-      );
+      ).catch(async (e: unknown) => {
+        // Say which jobs are stuck and what BullMQ thinks of them.
+        const queue = new Queue('jobs.health.watch', {
+          connection: { port: redis.port },
+          prefix: '{keel-ops}',
+        });
+        const states = await Promise.all(
+          open.map(
+            async (j) =>
+              `${j.id}: record ${j.state} (attempt ${j.attempts}, updated ${j.updatedAt}), queue ${await queue.getJobState(j.id)}; log: ${j.log.map((l) => l.msg).join(' | ')}`,
+          ),
+        );
+        await queue.close();
+        throw new Error(`${(e as Error).message}\n${states.join('\n')}`);
+      });
       // None lost: every job completed (a failed attempt is retried; a dead worker's job is taken over).
       expect(records.map((r) => r.state).filter((s) => s !== 'completed')).toEqual([]);
       // Kills really hit running jobs.

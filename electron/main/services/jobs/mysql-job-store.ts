@@ -12,6 +12,14 @@ const toSql = (iso: string | undefined): string | null =>
  * Job records in the environment's core database (keel.keel_job), so every console of the team
  * sees one history. The record is kept whole as JSON; the columns beside it are for filtering.
  */
+const FINAL = "('completed', 'failed', 'cancelled')";
+/**
+ * A record that reached a final state stays there: a late write of an earlier state (a progress
+ * save still in flight, a worker that lost its lock and finished late) must not bring it back.
+ * `state` is assigned last: MySQL evaluates these assignments left to right.
+ */
+const KEEP_FINAL = `state IN ${FINAL} AND VALUES(state) NOT IN ${FINAL}`;
+
 export class MysqlJobStore {
   constructor(private readonly core: MysqlStore) {}
 
@@ -21,8 +29,12 @@ export class MysqlJobStore {
       `INSERT INTO ${table('keel_job')}
          (id, kind, state, env_id, tenant_id, schedule_id, actor_type, actor_name, attempts, record, created_at, finished_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))
-       ON DUPLICATE KEY UPDATE state = VALUES(state), attempts = VALUES(attempts), record = VALUES(record),
-         finished_at = VALUES(finished_at), updated_at = VALUES(updated_at)`,
+       ON DUPLICATE KEY UPDATE
+         attempts = IF(${KEEP_FINAL}, attempts, VALUES(attempts)),
+         record = IF(${KEEP_FINAL}, record, VALUES(record)),
+         finished_at = IF(${KEEP_FINAL}, finished_at, VALUES(finished_at)),
+         updated_at = IF(${KEEP_FINAL}, updated_at, VALUES(updated_at)),
+         state = IF(${KEEP_FINAL}, state, VALUES(state))`,
       [
         r.id,
         r.kind,
