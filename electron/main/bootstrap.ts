@@ -14,6 +14,11 @@ import { FileJobStore } from './services/jobs/file-job-store';
 import { InProcessJobRunner } from './services/jobs/in-process-runner';
 import { JobService } from './services/jobs/job.service';
 import { registerJobs } from './services/jobs/kinds';
+import {
+  MonitoringService,
+  type MonitoringSettings,
+} from './services/monitoring/monitoring.service';
+import { monitoringSettingsFromEnv } from './services/monitoring/settings';
 import { PrefsService } from './services/prefs.service';
 import { ScheduleService } from './services/schedules/schedules.service';
 import { TenantsService } from './services/tenants/tenants.service';
@@ -29,6 +34,10 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Start scheduled health probes (desktop and server yes; one-shot CLI commands no). */
   probes?: boolean;
+  /** Collect metrics on a schedule (default: as `probes`; one-shot CLI commands no). */
+  monitor?: boolean;
+  /** Monitoring tuning over the defaults and the KEEL_MONITOR_* variables. */
+  monitoring?: Partial<MonitoringSettings>;
   /** Electron version, when running inside Electron. */
   electron?: string;
   /** Desktop-only actions the platform layer provides. */
@@ -55,6 +64,7 @@ export interface Services {
   jobs: JobService;
   schedules: ScheduleService;
   tenants: TenantsService;
+  monitoring: MonitoringService;
 }
 
 /** The composition root: config → stores → services → router. Never imports `electron`. */
@@ -93,6 +103,24 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     }),
   );
   const tenants = new TenantsService({ envs: environments, registry, bus, logger: o.logger });
+  const monitoring = owner.add(
+    new MonitoringService({
+      envs: environments,
+      registry,
+      bus,
+      logger: o.logger.child({ service: 'monitoring' }),
+      settings: { ...monitoringSettingsFromEnv(o.env ?? {}), ...o.monitoring },
+    }),
+  );
+  const monitor = o.monitor ?? Boolean(o.probes);
+  owner.add(
+    bus.subscribe('environments.changed', ({ envId }) => {
+      if (monitor)
+        void monitoring
+          .sync(envId)
+          .catch((err: unknown) => o.logger.warn({ err, envId }, 'monitoring not updated'));
+    }),
+  );
   const jobDeps = {
     health,
     envs: environments,
@@ -137,6 +165,11 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     }),
   );
   if (o.probes) health.start();
+  if (monitor) {
+    void monitoring
+      .start()
+      .catch((err: unknown) => o.logger.warn({ err }, 'monitoring did not start'));
+  }
   if (o.work) {
     void jobs
       .startAll()
@@ -144,7 +177,16 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       .catch((err: unknown) => o.logger.warn({ err }, 'jobs did not start'));
   }
 
-  const services: Services = { prefs, environments, registry, health, jobs, schedules, tenants };
+  const services: Services = {
+    prefs,
+    environments,
+    registry,
+    health,
+    jobs,
+    schedules,
+    tenants,
+    monitoring,
+  };
   const router = new Router(handlers(o, services, secrets), o.logger);
   return { router, bus, services, dispose: () => owner.dispose() };
 }

@@ -3,6 +3,7 @@ import type { EventSpec, MethodSpec } from './define';
 import { environmentsDomain } from './environments.contract';
 import { healthDomain } from './health.contract';
 import { jobsDomain } from './jobs.contract';
+import { monitoringDomain } from './monitoring.contract';
 import { prefsDomain } from './prefs.contract';
 import { schedulesDomain } from './schedules.contract';
 import { systemDomain } from './system.contract';
@@ -14,6 +15,7 @@ export const contract = {
   prefs: prefsDomain,
   environments: environmentsDomain,
   health: healthDomain,
+  monitoring: monitoringDomain,
   jobs: jobsDomain,
   schedules: schedulesDomain,
   tenants: tenantsDomain,

@@ -41,9 +41,16 @@ export class MysqlStore extends BaseStore implements StoreClient {
     );
   }
 
-  /** Borrow one connection for several statements (a transaction, session variables). */
-  withConnection<R>(fn: (conn: PoolConnection) => Promise<R>, opts: CallOptions = {}): Promise<R> {
-    return this.run('primary', opts, fn);
+  /**
+   * Borrow one connection for several statements (a transaction, session variables); on the
+   * read replica with `endpoint: 'replica'` (monitoring reads replication state there).
+   */
+  withConnection<R>(
+    fn: (conn: PoolConnection) => Promise<R>,
+    opts: CallOptions & { endpoint?: EndpointName } = {},
+  ): Promise<R> {
+    const { endpoint = 'primary', ...call } = opts;
+    return this.run(endpoint, call, fn);
   }
 
   async probe(endpoint: EndpointName, opts: CallOptions = {}): Promise<ProbeFacts> {
