@@ -16,17 +16,6 @@ import { startTenantPlatform, type TenantPlatform } from '../test/support/tenant
 import { BareProvisioner } from './tenants-anchor';
 import { median, report, type Row } from './lib';
 
-// Browser globals used inside page.evaluate (this file is type-checked for Node, without DOM).
-interface PlainTable {
-  insertRow(): { insertCell(): { textContent: string } };
-  remove(): void;
-}
-declare const document: {
-  createElement(tag: 'table'): PlainTable;
-  body: { append(node: PlainTable): void };
-};
-declare function requestAnimationFrame(cb: () => void): number;
-
 const BULK = Number(process.env.BENCH_TENANTS ?? 1000);
 const DEDICATED = Number(process.env.BENCH_DEDICATED ?? 11);
 const TABLE_ROWS = 10_000;
@@ -170,38 +159,27 @@ async function tableRender(p: TenantPlatform): Promise<Paint[] | string> {
       await page.goto(`${url}/?token=${token}#/health`);
       await page.getByTestId('env-select').selectOption('plat');
       await page.waitForTimeout(300);
-      await page.evaluate(() => {
-        performance.clearMarks();
-        performance.mark('bench:click');
-      });
+      await page.evaluate(`performance.clearMarks(); performance.mark('bench:click');`);
       await page.getByTestId('nav-tenants').click();
       await page.locator('[data-testid="tenant-row"]').first().waitFor({ timeout: 30_000 });
-      const marks = await page.evaluate(async () => {
+      // Page code as text: tsx would wrap functions with helpers the page does not have.
+      const marks = (await page.evaluate(`(async () => {
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        const get = (n: string) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+        const get = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
         return {
           click: get('bench:click'),
           data: get('keel:tenants-data'),
           painted: get('keel:tenants-table-painted'),
         };
-      });
+      })()`)) as { click: number; data: number; painted: number };
       // The anchor: the same 10,000 rows as a plain table, appended to this page, to first paint.
-      const plainMs = await page.evaluate(async (n) => {
+      const plainMs = (await page.evaluate(`(async () => {
         const t0 = performance.now();
         const table = document.createElement('table');
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < ${TABLE_ROWS}; i++) {
           const tr = table.insertRow();
-          for (const v of [
-            `fill_${i}`,
-            `Filler company ${i}`,
-            'basic',
-            'shared',
-            'active',
-            'core',
-            '10000',
-            '1000',
-            '2026-12-01',
-          ]) {
+          for (const v of ['fill_' + i, 'Filler company ' + i, 'basic', 'shared', 'active',
+                           'core', '10000', '1000', '2026-12-01']) {
             tr.insertCell().textContent = v;
           }
         }
@@ -210,7 +188,7 @@ async function tableRender(p: TenantPlatform): Promise<Paint[] | string> {
         const ms = performance.now() - t0;
         table.remove();
         return ms;
-      }, TABLE_ROWS);
+      })()`)) as number;
       out.push({
         renderMs: marks.painted - marks.data,
         totalMs: marks.painted - marks.click,
