@@ -13,6 +13,7 @@ import {
   type ProvisionPlan,
   type TenantDetail,
   type TenantSpec,
+  type TenantStatus,
   type TenantSummary,
 } from '../../../../shared/tenants';
 import type { EventBus } from '../../lib/event-bus';
@@ -256,40 +257,12 @@ export class TenantsService {
 
   // ── quick changes (no job): status, access ──────────────────────────────────────────────
 
-  async suspend(
-    envId: string,
-    tenantId: string,
-    reason: string,
-    actor: Actor,
-  ): Promise<TenantSummary> {
-    return this.changeStatus(
-      envId,
-      tenantId,
-      'suspend',
-      ['active'],
-      'suspended',
-      reason,
-      actor,
-      false,
-    );
+  async suspend(envId: string, tenantId: string, reason: string, actor: Actor) {
+    return this.changeStatus(envId, tenantId, 'suspend', reason, actor);
   }
 
-  async resume(
-    envId: string,
-    tenantId: string,
-    reason: string,
-    actor: Actor,
-  ): Promise<TenantSummary> {
-    return this.changeStatus(
-      envId,
-      tenantId,
-      'resume',
-      ['suspended'],
-      'active',
-      reason,
-      actor,
-      true,
-    );
+  async resume(envId: string, tenantId: string, reason: string, actor: Actor) {
+    return this.changeStatus(envId, tenantId, 'resume', reason, actor);
   }
 
   async markForDeletion(
@@ -300,35 +273,11 @@ export class TenantsService {
     actor: Actor,
   ): Promise<TenantSummary> {
     const purgeAfter = new Date(Date.now() + graceDays * 86_400_000);
-    return this.changeStatus(
-      envId,
-      tenantId,
-      'mark-for-deletion',
-      ['active', 'suspended'],
-      'pending_deletion',
-      reason,
-      actor,
-      false,
-      purgeAfter,
-    );
+    return this.changeStatus(envId, tenantId, 'mark-for-deletion', reason, actor, purgeAfter);
   }
 
-  async cancelDeletion(
-    envId: string,
-    tenantId: string,
-    reason: string,
-    actor: Actor,
-  ): Promise<TenantSummary> {
-    return this.changeStatus(
-      envId,
-      tenantId,
-      'cancel-deletion',
-      ['pending_deletion'],
-      'suspended',
-      reason,
-      actor,
-      false,
-    );
+  async cancelDeletion(envId: string, tenantId: string, reason: string, actor: Actor) {
+    return this.changeStatus(envId, tenantId, 'cancel-deletion', reason, actor);
   }
 
   // ── job handlers ────────────────────────────────────────────────────────────────────────
@@ -803,14 +752,12 @@ export class TenantsService {
   private async changeStatus(
     envId: string,
     tenantId: string,
-    action: string,
-    from: TenantSummary['status'][],
-    to: TenantSummary['status'],
+    action: StatusAction,
     reason: string,
     actor: Actor,
-    accessOn: boolean,
     purgeAfter: Date | null = null,
   ): Promise<TenantSummary> {
+    const { from, to, accessOn } = STATUS_ACTIONS[action];
     const c = await this.applied(envId);
     const who = actorName(actor);
     try {
@@ -957,6 +904,19 @@ export class TenantsService {
     return out;
   }
 }
+
+/** The status changes a user can make by hand: from which states, to which, and Redis access after. */
+const STATUS_ACTIONS = {
+  suspend: { from: ['active'], to: 'suspended', accessOn: false },
+  resume: { from: ['suspended'], to: 'active', accessOn: true },
+  'mark-for-deletion': { from: ['active', 'suspended'], to: 'pending_deletion', accessOn: false },
+  // Taking back a deletion leaves the tenant suspended: someone resumes it on purpose.
+  'cancel-deletion': { from: ['pending_deletion'], to: 'suspended', accessOn: false },
+} as const satisfies Record<
+  string,
+  { from: readonly TenantStatus[]; to: TenantStatus; accessOn: boolean }
+>;
+type StatusAction = keyof typeof STATUS_ACTIONS;
 
 /** The same tenant asked for again (a re-run), not another one with the same id. */
 function sameTenant(have: TenantSummary, spec: TenantSpec): boolean {
