@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
-/** Debian packages → the commands that prove they are installed. */
+/** Debian packages → the commands (or absolute file paths) that prove they are installed. */
 const PACKAGES = {
   'mariadb-server': ['mariadbd', 'mariadb-install-db'],
   'mariadb-client': ['mariadb'],
@@ -14,6 +14,8 @@ const PACKAGES = {
   influxdb: ['influxd'],
   chromium: ['chromium'],
   xvfb: ['Xvfb'],
+  // Chinese glyphs for the zh-CN UI in headless Chromium (screenshots, e2e); 5 MB.
+  'fonts-wqy-microhei': ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'],
 };
 
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -47,7 +49,8 @@ export function checkNode() {
 
 /** Install the missing Debian packages with apt-get (as root, or with passwordless sudo). */
 export function ensureSystemPackages(names = Object.keys(PACKAGES)) {
-  const missing = names.filter((p) => PACKAGES[p].some((c) => !which(c)));
+  const present = (c) => (c.startsWith('/') ? existsSync(c) : Boolean(which(c)));
+  const missing = names.filter((p) => PACKAGES[p].some((c) => !present(c)));
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   const sudo = !isRoot && which('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
