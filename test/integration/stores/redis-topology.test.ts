@@ -97,6 +97,8 @@ describe('Redis store against a real Redis Cluster (3 masters)', () => {
     const s = new RedisStore({
       connection: conn('redis', '127.0.0.1', nodes[0]?.port ?? 0, {
         redis: { mode: 'cluster', nodes: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) },
+        // The first call discovers the slots of a cluster that just formed: room for a slow machine.
+        timeouts: { connectMs: 5000, operationMs: 10_000 },
       }),
       secret: undefined,
     });
