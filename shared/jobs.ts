@@ -60,7 +60,10 @@ export const jobKinds = {
 } as const;
 
 /** Kinds whose work runs off the main thread (long, or CPU-heavy), so lock renewal never starves. */
-export const LONG_JOB_KINDS: ReadonlySet<string> = new Set(['health.watch']);
+export const LONG_JOB_KINDS: ReadonlySet<string> = new Set([
+  'health.watch',
+  'tenants.bulkProvision',
+]);
 export type JobKind = keyof typeof jobKinds;
 export const JOB_KIND_NAMES = Object.keys(jobKinds) as [JobKind, ...JobKind[]];
 export const jobKindSchema = z.enum(JOB_KIND_NAMES);

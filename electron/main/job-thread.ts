@@ -8,6 +8,7 @@ import type { JobPayload } from '../../shared/jobs';
 import type { ThreadJob, ThreadMessage } from './services/jobs/thread-executor';
 import type { JobContext } from './services/jobs/types';
 import { runWatch, type WatchDeps } from './services/jobs/watch';
+import { runBulkInThread, type BulkThreadDeps } from './services/tenants/bulk-thread';
 
 const THREAD_HANDLERS: Record<
   string,
@@ -15,6 +16,8 @@ const THREAD_HANDLERS: Record<
 > = {
   'health.watch': (p, ctx, deps) =>
     runWatch(p as JobPayload<'health.watch'>, ctx, deps as WatchDeps),
+  'tenants.bulkProvision': (p, ctx, deps) =>
+    runBulkInThread(p as JobPayload<'tenants.bulkProvision'>, ctx, deps as BulkThreadDeps),
 };
 
 const port = parentPort;

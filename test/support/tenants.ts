@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ export interface TenantPlatform {
   stop(): Promise<void>;
 }
 
+export const JOB_THREAD = join(process.cwd(), 'out/main/job-thread.js');
+
 export const userCtx = {
   shell: 'server' as const,
   actor: { type: 'user' as const, name: 'ops@test' },
@@ -77,6 +80,8 @@ export async function startTenantPlatform(name: string, work = true): Promise<Te
     logger: silentLogger(),
     env,
     work,
+    // Long jobs (bulk provisioning) on worker threads, as in the shells, once the build exists.
+    ...(existsSync(JOB_THREAD) && { jobThreadFile: JOB_THREAD }),
   });
   const redisClient = new Redis({ port: redis.port, lazyConnect: true });
   await redisClient.connect();

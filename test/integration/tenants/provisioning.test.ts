@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,12 @@ import { silentLogger } from '../../../electron/main/lib/logger';
 import { TenantsService } from '../../../electron/main/services/tenants/tenants.service';
 import type { JobContext } from '../../../electron/main/services/jobs/types';
 import { cliBuilt, CLI } from '../../support/agent';
-import { nothingLeft, startTenantPlatform, type TenantPlatform } from '../../support/tenants';
+import {
+  JOB_THREAD,
+  nothingLeft,
+  startTenantPlatform,
+  type TenantPlatform,
+} from '../../support/tenants';
 
 const ENV = 'plat';
 
@@ -480,6 +486,10 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
     });
     expect(rec.state, JSON.stringify(rec.error)).toBe('completed');
     expect(rec.result).toMatchObject({ ok: 40, failed: 0 });
+    // A long job: on a worker thread when the build (out/main/job-thread.js) exists.
+    if (existsSync(JOB_THREAD)) {
+      expect(rec.log.map((l) => l.msg)).toContain('running on a worker thread');
+    }
     expect(rec.progress).toMatchObject({ done: 40, total: 40 });
     const list = await p.call<{ tenants: TenantSummary[] }>('tenants.list', { envId: ENV });
     expect(list.tenants.filter((t) => t.id.startsWith('bulk_'))).toHaveLength(40);

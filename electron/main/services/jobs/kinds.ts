@@ -4,6 +4,8 @@ import type { EnvironmentsService } from '../environments/environments.service';
 import type { HealthService } from '../health.service';
 import type { ClientRegistry } from '../../stores/registry';
 import { migrateKeelSchema } from '../shared/keel-schema';
+import { findBlueprintDir } from '../tenants/blueprints';
+import type { BulkThreadDeps } from '../tenants/bulk-thread';
 import type { TenantsService } from '../tenants/tenants.service';
 import { coordinationOf } from './job.service';
 import { runInThread } from './thread-executor';
@@ -87,9 +89,23 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
   jobs.register('tenants.provision', ({ envId, spec }, ctx) =>
     d.tenants.provision(envId, spec, ctx),
   );
-  jobs.register('tenants.bulkProvision', ({ envId, specs }, ctx) =>
-    d.tenants.bulk(envId, specs, ctx),
-  );
+  jobs.register('tenants.bulkProvision', async (payload, ctx) => {
+    if (!d.threadFile) return d.tenants.bulk(payload.envId, payload.specs, ctx);
+    const env = await d.envs.get(payload.envId);
+    const secrets = Object.fromEntries(
+      await Promise.all(
+        env.connections.map(
+          async (c) => [c.id, (await d.envs.resolve(payload.envId, c.id)).secret] as const,
+        ),
+      ),
+    );
+    const deps: BulkThreadDeps = { env, secrets, blueprintDir: findBlueprintDir() };
+    try {
+      return await runInThread(d.threadFile, { kind: 'tenants.bulkProvision', payload, deps }, ctx);
+    } finally {
+      d.tenants.changed(payload.envId);
+    }
+  });
   jobs.register('tenants.rollback', ({ envId, tenantId }, ctx) =>
     d.tenants.rollback(envId, tenantId, ctx),
   );

@@ -51,7 +51,8 @@ export interface JobStarter {
 export type StepHook = (key: string, tenantId: string) => Promise<void> | void;
 
 export interface TenantsOptions {
-  envs: EnvironmentsService;
+  /** Where environments come from (the environments service, or a fixed one in a job thread). */
+  envs: Pick<EnvironmentsService, 'get'>;
   registry: ClientRegistry;
   bus: EventBus;
   logger: Logger;
@@ -86,6 +87,11 @@ export class TenantsService {
   constructor(private readonly o: TenantsOptions) {
     this.blueprints = new BlueprintLoader(o.blueprintDir);
     this.jobs = o.jobs;
+  }
+
+  /** Tell every console a tenant changed (after work done elsewhere, e.g. on a job thread). */
+  changed(envId: string, tenantId?: string): void {
+    this.o.bus.publish('tenants.changed', { envId, ...(tenantId && { tenantId }) });
   }
 
   /** The jobs engine is created after this service (its handlers need it). */
