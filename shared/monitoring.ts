@@ -322,3 +322,52 @@ export const monitoringStatsSchema = z.object({
   }),
 });
 export type MonitoringStats = z.infer<typeof monitoringStatsSchema>;
+
+/** Most tenants one shard's ranking lists (each table query reads its top 20). */
+export const MAX_ACTIVITY_TENANTS = 50;
+
+export const tenantActivityRowSchema = z.object({
+  tenantId: z.string(),
+  /** Rows in the current-month partitions of the shard's partitioned business tables. */
+  rows: z.int().nonnegative(),
+  /** Today's API calls (Redis counter `<prefix>api_calls:<yyyymmdd>`, UTC day); 0 when none. */
+  apiCalls: z.int().nonnegative(),
+  /** Rows per `database.table`. */
+  byTable: z.record(z.string(), z.int().nonnegative()),
+});
+export type TenantActivityRow = z.infer<typeof tenantActivityRowSchema>;
+
+/** A part of the activity read that failed or was left out (missing table, partition, Redis). */
+export const activitySkipSchema = z.object({ what: z.string(), reason: z.string() });
+
+export const tenantActivitySchema = z.object({
+  envId: z.string(),
+  /** Epoch ms of the read (results are cached for the slow cadence). */
+  at: z.int().nonnegative(),
+  /** The partition counted, e.g. p202612. */
+  partition: z.string(),
+  /** The API-call day counted, e.g. 20261201. */
+  day: z.string(),
+  shards: z.array(
+    z.object({
+      /** The MySQL connection holding shared business databases. */
+      connectionId: z.string(),
+      /** `database.table` of every partitioned table counted. */
+      tables: z.array(z.string()),
+      /** Most active first: by rows, then API calls. */
+      ranking: z.array(tenantActivityRowSchema).max(MAX_ACTIVITY_TENANTS),
+    }),
+  ),
+  /** Where API calls came from; null without a Redis connection. */
+  redis: z
+    .object({
+      connectionId: z.string(),
+      db: z.int().nonnegative(),
+      keys: z.int().nonnegative(),
+      /** The scan stopped at its bound: counts may be missing for some tenants. */
+      truncated: z.boolean(),
+    })
+    .nullable(),
+  skipped: z.array(activitySkipSchema),
+});
+export type TenantActivity = z.infer<typeof tenantActivitySchema>;

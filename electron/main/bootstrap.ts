@@ -6,6 +6,8 @@ import { handlers } from './router/handlers';
 import { Router } from './router/router';
 import type { SecretCipher } from './secrets/cipher';
 import { SecretStore } from './secrets/secret-store';
+import { AlertsService } from './services/alerts/alerts.service';
+import type { WebhookSettings } from './services/alerts/webhooks';
 import { environmentFromVars } from './services/environments/env-vars';
 import { EnvironmentsService } from './services/environments/environments.service';
 import { HealthService } from './services/health.service';
@@ -38,6 +40,8 @@ export interface CoreOptions {
   monitor?: boolean;
   /** Monitoring tuning over the defaults and the KEEL_MONITOR_* variables. */
   monitoring?: Partial<MonitoringSettings>;
+  /** Alert webhook delivery tuning (attempts, back-off, time-out). */
+  alertWebhooks?: Partial<WebhookSettings>;
   /** Electron version, when running inside Electron. */
   electron?: string;
   /** Desktop-only actions the platform layer provides. */
@@ -65,6 +69,7 @@ export interface Services {
   schedules: ScheduleService;
   tenants: TenantsService;
   monitoring: MonitoringService;
+  alerts: AlertsService;
 }
 
 /** The composition root: config → stores → services → router. Never imports `electron`. */
@@ -121,6 +126,25 @@ export async function createCore(o: CoreOptions): Promise<Core> {
           .catch((err: unknown) => o.logger.warn({ err, envId }, 'monitoring not updated'));
     }),
   );
+  // Alerts are evaluated from monitoring's sweeps, so wherever monitoring runs.
+  const alerts = owner.add(
+    new AlertsService({
+      envs: environments,
+      registry,
+      monitoring,
+      bus,
+      logger: o.logger.child({ service: 'alerts' }),
+      userDataDir: o.userDataDir,
+      ...(o.alertWebhooks && { webhooks: o.alertWebhooks }),
+    }),
+  );
+  owner.add(
+    bus.subscribe('environments.changed', ({ envId }) => {
+      void alerts
+        .reset(envId)
+        .catch((err: unknown) => o.logger.warn({ err, envId }, 'alerts not updated'));
+    }),
+  );
   const jobDeps = {
     health,
     envs: environments,
@@ -166,6 +190,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
   );
   if (o.probes) health.start();
   if (monitor) {
+    alerts.start();
     void monitoring
       .start()
       .catch((err: unknown) => o.logger.warn({ err }, 'monitoring did not start'));
@@ -186,6 +211,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     schedules,
     tenants,
     monitoring,
+    alerts,
   };
   const router = new Router(handlers(o, services, secrets), o.logger);
   return { router, bus, services, dispose: () => owner.dispose() };

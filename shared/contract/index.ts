@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
+import { alertsDomain } from './alerts.contract';
 import { environmentsDomain } from './environments.contract';
 import { healthDomain } from './health.contract';
 import { jobsDomain } from './jobs.contract';
@@ -19,6 +20,7 @@ export const contract = {
   jobs: jobsDomain,
   schedules: schedulesDomain,
   tenants: tenantsDomain,
+  alerts: alertsDomain,
 } as const;
 
 export type Contract = typeof contract;

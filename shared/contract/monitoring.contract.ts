@@ -6,6 +6,7 @@ import {
   samplesEventSchema,
   seriesInputSchema,
   seriesSchema,
+  tenantActivitySchema,
 } from '../monitoring';
 import { domain, event, method } from './define';
 
@@ -41,6 +42,23 @@ export const monitoringDomain = domain({
       input: z.object({ envId: slugSchema }).strict(),
       example: { envId: 'demo' },
       output: monitoringStatsSchema,
+    }),
+    /**
+     * Tenants by activity per MySQL shard: rows per `tenant_id` in the current-month partition of
+     * the blueprint's partitioned business tables, with today's Redis API-call counters. Read at
+     * most once per slow cadence (cached); `refresh` reads again now.
+     */
+    tenantActivity: method({
+      summary: 'Rank the tenants of each shard by activity',
+      input: z
+        .object({
+          envId: slugSchema,
+          connectionId: slugSchema.optional(),
+          refresh: z.boolean().optional(),
+        })
+        .strict(),
+      example: { envId: 'demo' },
+      output: tenantActivitySchema,
     }),
   },
   events: {

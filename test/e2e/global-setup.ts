@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     KEEL_CONN_CACHE_NAME: 'Cache',
     KEEL_CONN_METRICS_URI: `http://127.0.0.1:${influx.port}/?db=keel_metrics`,
     KEEL_CONN_METRICS_NAME: 'Metrics',
+    // Metrics every 2 s, so alerts and charts have data within the tests' time.
+    KEEL_MONITOR_INTERVAL_MS: '2000',
   };
   const server: ChildProcess = spawn(process.execPath, [cli, '--json', 'serve', '--port', '0'], {
     env,

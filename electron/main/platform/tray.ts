@@ -14,15 +14,31 @@ export interface Background {
   dispose(): void;
 }
 
+const alertsText = (firing: number, critical: number): string =>
+  `${firing} alert${firing === 1 ? '' : 's'} firing${critical > 0 ? ` (${critical} critical)` : ''}`;
+
+/** Show the console on the alerts page (a fixed hash, never anything from data). */
+export function openAlerts(w: BrowserWindow): void {
+  if (w.isMinimized()) w.restore();
+  w.show();
+  w.focus();
+  const go = (): void =>
+    void w.webContents.executeJavaScript("location.hash = '#/alerts'").catch(() => undefined);
+  if (w.webContents.isLoading()) w.webContents.once('did-finish-load', go);
+  else go();
+}
+
 /**
  * The tray: Keel keeps running there while schedules are active or jobs run, shows how many jobs
- * are running, opens the window, toggles start at login, and quits only on an explicit Quit
+ * are running and how many alerts fire, opens the window, toggles start at login, and quits only on an explicit Quit
  * (asking first when a job is running).
  */
 export function createTray(core: Core, showWindow: () => BrowserWindow): Background {
   const tray = new Tray(nativeImage.createFromPath(TRAY_ICON));
   tray.setToolTip('Keel');
   let running = 0;
+  let firing = 0;
+  let critical = 0;
 
   const render = (): void => {
     const login = app.getLoginItemSettings().openAtLogin;
@@ -34,6 +50,11 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
           label:
             running === 0 ? 'No jobs running' : `${running} job${running === 1 ? '' : 's'} running`,
           enabled: false,
+        },
+        {
+          label: firing === 0 ? 'No alerts firing' : alertsText(firing, critical),
+          enabled: firing > 0,
+          click: () => openAlerts(showWindow()),
         },
         { type: 'separator' },
         {
@@ -48,9 +69,13 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
         { label: 'Quit Keel', click: () => app.quit() },
       ]),
     );
-    tray.setToolTip(
-      running === 0 ? 'Keel' : `Keel: ${running} job${running === 1 ? '' : 's'} running`,
-    );
+    const parts = [
+      ...(running === 0 ? [] : [`${running} job${running === 1 ? '' : 's'} running`]),
+      ...(firing === 0 ? [] : [alertsText(firing, critical)]),
+    ];
+    tray.setToolTip(parts.length === 0 ? 'Keel' : `Keel: ${parts.join(', ')}`);
+    // macOS shows a title next to the icon; elsewhere this is a no-op.
+    if (process.platform === 'darwin') tray.setTitle(firing === 0 ? '' : String(firing));
   };
 
   const refresh = async (): Promise<void> => {
@@ -58,6 +83,33 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
     render();
   };
   const sub = core.bus.subscribe('jobs.updated', () => void refresh());
+
+  // Bursts of `alerts.changed` (one per evaluation) cause one summary call.
+  let alertsTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshAlerts = async (): Promise<void> => {
+    const r = await core.router.dispatch(
+      'alerts.summary',
+      {},
+      {
+        shell: 'desktop',
+        actor: { type: 'system', name: 'tray' },
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
+    // Until the alerts service answers (or while it fails) the tray shows no count.
+    const rows = r.ok ? (r.value as Array<{ firing: number; critical: number }>) : [];
+    firing = rows.reduce((n, x) => n + x.firing, 0);
+    critical = rows.reduce((n, x) => n + x.critical, 0);
+    render();
+  };
+  const alertsSub = core.bus.subscribe('alerts.changed', () => {
+    if (alertsTimer !== undefined) return;
+    alertsTimer = setTimeout(() => {
+      alertsTimer = undefined;
+      void refreshAlerts();
+    }, 1_000);
+  });
+  void refreshAlerts();
   tray.on('click', () => showWindow().show());
   render();
 
@@ -83,6 +135,8 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
     },
     dispose() {
       sub.dispose();
+      alertsSub.dispose();
+      clearTimeout(alertsTimer);
       tray.destroy();
     },
   };

@@ -58,6 +58,8 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
     'monitoring.latest': ({ envId, connectionId }) => s.monitoring.latest(envId, connectionId),
     'monitoring.series': (input) => s.monitoring.series(input),
     'monitoring.stats': ({ envId }) => s.monitoring.stats(envId),
+    'monitoring.tenantActivity': ({ envId, connectionId, refresh }) =>
+      s.monitoring.tenantActivity(envId, connectionId, refresh),
     'jobs.start': (input, ctx) => s.jobs.start(input.kind, input.payload, { actor: ctx.actor }),
     'jobs.cancel': ({ id }) => s.jobs.cancel(id),
     'jobs.retry': ({ id }, ctx) => s.jobs.retry(id, { actor: ctx.actor }),
@@ -98,5 +100,23 @@ export function handlers(o: CoreOptions, s: Services, secrets: SecretStore): Han
       s.tenants.startRollback(envId, tenantId, ctx.actor),
     'tenants.applyBlueprint': ({ envId }, ctx) => s.tenants.startApply(envId, ctx.actor),
     'tenants.audit': ({ envId, tenantId, limit }) => s.tenants.audit(envId, tenantId, limit),
+    'alerts.list': (filter) => s.alerts.list(filter),
+    'alerts.get': ({ envId, id }) => s.alerts.get(envId, id),
+    'alerts.summary': () => s.alerts.summary(),
+    'alerts.acknowledge': ({ envId, id, note, untilMinutes }, ctx) =>
+      s.alerts.acknowledge(envId, id, ctx.actor.name, note, untilMinutes),
+    'alerts.resolve': ({ envId, id, note }, ctx) =>
+      s.alerts.resolve(envId, id, ctx.actor.name, note),
+    'alerts.history': ({ envId, search, since, limit }) =>
+      s.alerts.history(envId, { search, since, limit }),
+    'alerts.rules': ({ envId }) => s.alerts.rules(envId),
+    'alerts.saveRule': (rule) => s.alerts.saveRule(rule),
+    'alerts.removeRule': ({ envId, id }) => s.alerts.removeRule(envId, id),
+    'alerts.previewRule': ({ rule, hours }) => s.alerts.previewRule(rule, hours),
+    'alerts.silences': ({ envId }) => s.alerts.silences(envId),
+    'alerts.saveSilence': (silence, ctx) => s.alerts.saveSilence(silence, ctx.actor.name),
+    'alerts.removeSilence': ({ envId, id }) => s.alerts.removeSilence(envId, id),
+    'alerts.webhooks': ({ envId }) => s.alerts.webhooks(envId),
+    'alerts.saveWebhooks': ({ envId, webhooks }) => s.alerts.saveWebhooks(envId, webhooks),
   };
 }

@@ -1,8 +1,10 @@
 import { useEffect, useRef, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AlertsPage } from '../features/alerts/AlertsPage';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { HealthPage } from '../features/health/HealthPage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { OverviewPage } from '../features/monitoring/OverviewPage';
 import { SchedulesPage } from '../features/schedules/SchedulesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TenantsPage } from '../features/tenants/TenantsPage';
@@ -16,9 +18,11 @@ import { ToastProvider } from './toasts';
 import { TopBar } from './TopBar';
 
 const PAGES: Record<RouteId, ComponentType> = {
+  overview: OverviewPage,
   health: HealthPage,
   connections: ConnectionsPage,
   tenants: TenantsPage,
+  alerts: AlertsPage,
   jobs: JobsPage,
   schedules: SchedulesPage,
   settings: SettingsPage,

@@ -10,6 +10,8 @@ describe('hash router', () => {
     expect(parseHash('#/settings?x=1')).toBe('settings');
     expect(parseHash('#/schedules')).toBe('schedules');
     expect(parseHash('#/tenants')).toBe('tenants');
+    expect(parseHash('#/alerts')).toBe('alerts');
+    expect(parseHash('#/overview/demo/core')).toBe('overview');
     expect(parseHash('#connections')).toBe('connections');
     expect(parseHash('')).toBeUndefined();
     expect(parseHash('#/nope')).toBeUndefined();

@@ -1,9 +1,11 @@
 import { useEffect, useSyncExternalStore } from 'react';
 
 export const ROUTE_IDS = [
+  'overview',
   'health',
   'connections',
   'tenants',
+  'alerts',
   'jobs',
   'schedules',
   'settings',

@@ -13,9 +13,11 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 
 /** `g` then one of these letters goes to a page. */
 export const GO_KEYS: Readonly<Record<string, RouteId>> = {
+  o: 'overview',
   h: 'health',
   c: 'connections',
   t: 'tenants',
+  a: 'alerts',
   j: 'jobs',
   d: 'schedules',
   s: 'settings',

@@ -177,7 +177,13 @@ export function CheckboxField({
   checked,
   onChange,
   disabled,
-}: BaseProps & { checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+  testId,
+}: BaseProps & {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  disabled?: boolean;
+  testId?: string;
+}) {
   return (
     <div className={cx('field field-check', className)}>
       <input
@@ -185,6 +191,7 @@ export function CheckboxField({
         type="checkbox"
         checked={checked}
         disabled={disabled}
+        data-testid={testId}
         aria-describedby={describedBy(id, error, hint)}
         onChange={(e) => onChange(e.target.checked)}
       />

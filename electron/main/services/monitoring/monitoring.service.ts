@@ -7,6 +7,7 @@ import {
   type Sample,
   type SeriesInput,
   type SeriesResult,
+  type TenantActivity,
 } from '../../../../shared/monitoring';
 import type { Disposable } from '../../lib/disposables';
 import type { EventBus } from '../../lib/event-bus';
@@ -19,6 +20,7 @@ import { History, historyTarget } from './history';
 import { MemoryWindow } from './memory-window';
 import type { SampleWriterOptions } from './sample-writer';
 import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from './settings';
+import { ActivityCache, readTenantActivity } from './tenant-activity';
 
 export { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from './settings';
 
@@ -48,6 +50,8 @@ export class MonitoringService implements Disposable {
   private readonly envStates = new Map<string, EnvState>();
   private readonly syncing = new Map<string, Promise<EnvState | undefined>>();
   private readonly blueprints: BlueprintLoader;
+  /** Tenant activity per environment, read at most once per slow cadence. */
+  private readonly activity = new ActivityCache();
   private running = false;
 
   constructor(private readonly d: MonitoringDeps) {
@@ -151,6 +155,43 @@ export class MonitoringService implements Disposable {
     };
   }
 
+  /**
+   * Tenants by activity per shard. Reads the whole environment at most once per slow cadence
+   * (intervalMs × slowEvery) and serves the cached read in between; `refresh` reads now.
+   */
+  async tenantActivity(
+    envId: string,
+    connectionId?: string,
+    refresh = false,
+  ): Promise<TenantActivity> {
+    const ttl = this.settings.intervalMs * this.settings.slowEvery;
+    const all = await this.activity.get(envId, ttl, refresh, () => this.readActivity(envId));
+    if (connectionId === undefined) return all;
+    if (!all.shards.some((s) => s.connectionId === connectionId)) {
+      throw new KeelError(
+        'NOT_FOUND',
+        `connection "${connectionId}" holds no shared business tables`,
+      );
+    }
+    return { ...all, shards: all.shards.filter((s) => s.connectionId === connectionId) };
+  }
+
+  private async readActivity(envId: string): Promise<TenantActivity> {
+    const env = await this.d.envs.get(envId);
+    const { blueprint } = await this.blueprints.load(env.blueprint);
+    const reg = this.d.registry;
+    return readTenantActivity(
+      env,
+      blueprint,
+      {
+        mysql: (id) => reg.of('mysql', envId, id),
+        redis: (id) => reg.of('redis', envId, id),
+      },
+      { timeoutMs: Math.max(5000, this.settings.timeoutMs ?? 0) },
+      new Date(),
+    );
+  }
+
   /** Stop sweeping (running sweeps finish); history writers keep writing what they hold. */
   async stop(): Promise<void> {
     this.running = false;
@@ -229,6 +270,7 @@ export class MonitoringService implements Disposable {
     const s = this.envStates.get(envId);
     if (!s) return;
     this.envStates.delete(envId);
+    this.activity.forget(envId);
     for (const c of s.conns.values()) c.stop();
     this.memory.forget(envId);
     await s.history?.dispose();

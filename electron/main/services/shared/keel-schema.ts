@@ -82,6 +82,72 @@ const MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 3,
+    name: 'alerts: rules, alerts, history, silences, webhooks',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert_env')} (
+        env_id VARCHAR(63) NOT NULL PRIMARY KEY,
+        defaults_at DATETIME(3) NOT NULL,
+        leader CHAR(36) NULL,
+        leader_until DATETIME(3) NULL
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert_rule')} (
+        env_id VARCHAR(63) NOT NULL,
+        id VARCHAR(63) NOT NULL,
+        definition JSON NOT NULL,
+        enabled TINYINT(1) NOT NULL,
+        updated_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (env_id, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert')} (
+        id VARCHAR(64) NOT NULL PRIMARY KEY,
+        env_id VARCHAR(63) NOT NULL,
+        rule_id VARCHAR(63) NOT NULL,
+        fingerprint CHAR(32) NOT NULL,
+        open_fingerprint CHAR(32) NULL,
+        state VARCHAR(16) NOT NULL,
+        severity VARCHAR(16) NOT NULL,
+        search_text TEXT NOT NULL,
+        doc JSON NOT NULL,
+        machine JSON NOT NULL,
+        version INT NOT NULL,
+        starts_at DATETIME(3) NOT NULL,
+        updated_at DATETIME(3) NOT NULL,
+        UNIQUE KEY uq_open (env_id, open_fingerprint),
+        KEY idx_env_updated (env_id, updated_at),
+        KEY idx_env_state (env_id, state),
+        KEY idx_env_starts (env_id, starts_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert_event')} (
+        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        alert_id VARCHAR(64) NOT NULL,
+        env_id VARCHAR(63) NOT NULL,
+        at DATETIME(3) NOT NULL,
+        from_state VARCHAR(16) NULL,
+        to_state VARCHAR(16) NOT NULL,
+        by_actor VARCHAR(160) NOT NULL,
+        note TEXT NULL,
+        value DOUBLE NULL,
+        KEY idx_alert (alert_id, id),
+        KEY idx_env_at (env_id, at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert_silence')} (
+        env_id VARCHAR(63) NOT NULL,
+        id VARCHAR(63) NOT NULL,
+        definition JSON NOT NULL,
+        ends_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (env_id, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE IF NOT EXISTS ${t('keel_alert_webhook')} (
+        env_id VARCHAR(63) NOT NULL,
+        id VARCHAR(63) NOT NULL,
+        position INT NOT NULL,
+        definition JSON NOT NULL,
+        PRIMARY KEY (env_id, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

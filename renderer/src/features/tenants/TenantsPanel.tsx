@@ -11,6 +11,7 @@ import {
   isTenantFiltered,
   NO_TENANT_FILTER,
   nextSort,
+  searchOfHash,
   sortTenants,
   TENANT_CSV_COLUMNS,
   tenantCsvRows,
@@ -38,7 +39,11 @@ export function TenantsPanel({
   const { t } = useTranslation();
   const fmt = useFormat();
   const text = useTenantText();
-  const [filter, setFilter] = useState<TenantFilter>(NO_TENANT_FILTER);
+  // `#/tenants?search=acme` (a link from the Overview's activity ranking) starts with that search.
+  const [filter, setFilter] = useState<TenantFilter>(() => ({
+    ...NO_TENANT_FILTER,
+    query: searchOfHash(location.hash),
+  }));
   const [sort, setSort] = useState(DEFAULT_SORT);
   const searchRef = useRef<HTMLInputElement>(null);
 

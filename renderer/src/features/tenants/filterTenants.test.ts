@@ -3,6 +3,7 @@ import type { TenantSummary } from '@shared/tenants';
 import {
   DEFAULT_SORT,
   filterTenants,
+  searchOfHash,
   isTenantFiltered,
   NO_TENANT_FILTER,
   nextSort,
@@ -196,5 +197,14 @@ describe('tenant CSV rows', () => {
       '2025-01-01T00:00:00.000Z',
     ]);
     expect(rows[1]?.slice(6, 10)).toEqual(['tenant-beta', 'tenant_beta', 'unlimited', 'unlimited']);
+  });
+});
+
+describe('searchOfHash', () => {
+  it('reads the search of a #/tenants?search= link, and nothing otherwise', () => {
+    expect(searchOfHash('#/tenants?search=acme')).toBe('acme');
+    expect(searchOfHash('#/tenants?search=%E6%9D%AD%E5%B7%9E')).toBe('杭州');
+    expect(searchOfHash('#/tenants')).toBe('');
+    expect(searchOfHash('')).toBe('');
   });
 });

@@ -27,6 +27,12 @@ export const NO_TENANT_FILTER: TenantFilter = {
   connection: '',
 };
 
+/** The `search` parameter of a `#/tenants?search=…` address ('' when none). */
+export function searchOfHash(hash: string): string {
+  const q = hash.indexOf('?');
+  return q < 0 ? '' : (new URLSearchParams(hash.slice(q + 1)).get('search') ?? '').slice(0, 200);
+}
+
 export const isTenantFiltered = (f: TenantFilter): boolean =>
   f.query.trim() !== '' || f.plan !== '' || f.status !== '' || f.tier !== '' || f.connection !== '';
 
