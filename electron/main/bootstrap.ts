@@ -138,6 +138,8 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       ...(o.alertWebhooks && { webhooks: o.alertWebhooks }),
     }),
   );
+  // The console holding the evaluator lease writes the metric history; the others only chart.
+  monitoring.setHistoryWriter((envId) => !alerts.otherConsoleLeads(envId));
   owner.add(
     bus.subscribe('environments.changed', ({ envId }) => {
       void alerts

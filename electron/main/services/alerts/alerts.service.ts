@@ -48,6 +48,8 @@ export class AlertsService implements Disposable {
   readonly sender: WebhookSender;
   readonly loop: AlertsLoop;
   private readonly contexts = new Map<string, Promise<EnvCtx>>();
+  /** The leases of environments with a core database, for synchronous questions. */
+  private readonly leases = new Map<string, LeaderLease>();
   private readonly memory: MemoryAlertStore;
 
   constructor(private readonly d: AlertsDeps) {
@@ -76,6 +78,7 @@ export class AlertsService implements Disposable {
   async reset(envId: string): Promise<void> {
     const p = this.contexts.get(envId);
     this.contexts.delete(envId);
+    this.leases.delete(envId);
     await (await p?.catch(() => undefined))?.lease?.release();
   }
 
@@ -86,6 +89,14 @@ export class AlertsService implements Disposable {
     await Promise.allSettled(ctxs.map(async (p) => (await p).lease?.release()));
     this.sender.dispose();
     if (this.memory instanceof FileAlertStore) await this.memory.flush();
+  }
+
+  /**
+   * Another console of the team leads this environment (known from the database, not guessed):
+   * it also writes the metric history, so this one need not write the same series again.
+   */
+  otherConsoleLeads(envId: string): boolean {
+    return this.leases.get(envId)?.otherLeads ?? false;
   }
 
   /** Whether this console holds the evaluator lease of an environment (tests, status). */
@@ -292,6 +303,7 @@ export class AlertsService implements Disposable {
       await migrateKeelSchema(mysql);
       store = new MysqlAlertStore(mysql);
       lease = new LeaderLease(mysql, envId, Math.max(3 * this.intervalMs, 3000));
+      this.leases.set(envId, lease);
     }
     // Before the lease: its row is written with the defaults.
     await store.ensureDefaults(envId, defaultRules(envId));

@@ -14,6 +14,7 @@ import { table } from '../shared/keel-schema';
 export class LeaderLease {
   readonly token = randomUUID();
   private held = false;
+  private other = false;
 
   constructor(
     private readonly core: MysqlStore,
@@ -25,6 +26,11 @@ export class LeaderLease {
     return this.held;
   }
 
+  /** The database said another console holds the lease (not merely: this tick failed). */
+  get otherLeads(): boolean {
+    return this.other;
+  }
+
   /** Take or renew the lease; true while this console leads. */
   async tick(): Promise<boolean> {
     try {
@@ -34,6 +40,7 @@ export class LeaderLease {
         { timeoutMs: Math.max(1000, this.ttlMs / 3) },
       )) as unknown as ResultSetHeader;
       this.held = res.affectedRows === 1;
+      this.other = !this.held;
     } catch {
       this.held = false;
     }

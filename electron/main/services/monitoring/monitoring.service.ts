@@ -53,6 +53,8 @@ export class MonitoringService implements Disposable {
   /** Tenant activity per environment, read at most once per slow cadence. */
   private readonly activity = new ActivityCache();
   private running = false;
+  /** Whether this console writes an environment's history (set by the composition root). */
+  private writesHistory: (envId: string) => boolean = () => true;
 
   constructor(private readonly d: MonitoringDeps) {
     this.settings = { ...DEFAULT_MONITORING_SETTINGS, ...d.settings };
@@ -62,6 +64,11 @@ export class MonitoringService implements Disposable {
       windowMs: s.windowMinutes * 60_000,
       maxPointsPerSeries: Math.ceil((s.windowMinutes * 60_000) / s.intervalMs) + 2,
     });
+  }
+
+  /** Decide per environment whether this console's samples go to the history (one writer per team). */
+  setHistoryWriter(writes: (envId: string) => boolean): void {
+    this.writesHistory = writes;
   }
 
   /** Start sweeping every connection of every environment. */
@@ -309,7 +316,9 @@ export class MonitoringService implements Disposable {
       if (state?.conns.get(c.connection.id) !== c) return samples;
       this.memory.record(samples);
       const history = state.history;
-      if (history) {
+      // One console of the team writes the history (the alert evaluator's lease holder); the
+      // others keep their live window only, so series are not written twice.
+      if (history && this.writesHistory(c.envId)) {
         history.writer.add(samples);
         if (this.settings.bufferSamples === undefined) {
           const need = this.neededCapacity(state);
