@@ -9,6 +9,8 @@ export interface AgentOptions {
   healthPort: number;
   /** How long a running job may take to finish on SIGTERM before it is handed back. */
   graceMs: number;
+  /** Collect metrics and evaluate alerts, so they run with no console open (default on). */
+  monitor: boolean;
 }
 
 /**
@@ -23,7 +25,13 @@ export async function agent(o: AgentOptions): Promise<void> {
     throw new UsageError('the health endpoint listens on loopback only (it is unauthenticated)');
   }
   const started = Date.now();
-  const core = await createCliCore({ shell: 'agent', probes: false, work: true, logTo: 'stdout' });
+  const core = await createCliCore({
+    shell: 'agent',
+    probes: false,
+    monitor: o.monitor,
+    work: true,
+    logTo: 'stdout',
+  });
   const log = core.logger;
   await core.services.jobs.startAll();
   await core.services.schedules.syncAll();

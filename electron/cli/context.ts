@@ -12,6 +12,8 @@ import { version } from './version';
 export interface CliCoreOptions {
   shell: 'cli' | 'server' | 'agent';
   probes: boolean;
+  /** Collect metrics and evaluate alerts (default: as `probes`). */
+  monitor?: boolean;
   /** Run job workers and drive schedules in this process. */
   work?: boolean;
   logLevel?: string;
@@ -44,6 +46,7 @@ export async function createCliCore(
     logger,
     env: process.env,
     probes: o.probes,
+    ...(o.monitor !== undefined && { monitor: o.monitor }),
     work: Boolean(o.work),
     ...(existsSync(JOB_THREAD_FILE) && { jobThreadFile: JOB_THREAD_FILE }),
   });

@@ -382,14 +382,22 @@ program
     (v) => Number.parseInt(v, 10),
     30,
   )
-  .action(async (o: { healthHost: string; healthPort: number; grace: number }) => {
-    if (!Number.isInteger(o.healthPort) || o.healthPort < 0 || o.healthPort > 65535)
-      throw new UsageError('--health-port must be 0-65535');
-    if (!Number.isInteger(o.grace) || o.grace < 0)
-      throw new UsageError('--grace must be a number of seconds');
-    longRunning = true;
-    await agent({ healthHost: o.healthHost, healthPort: o.healthPort, graceMs: o.grace * 1000 });
-  });
+  .option('--no-monitor', 'do not collect metrics or evaluate alerts here')
+  .action(
+    async (o: { healthHost: string; healthPort: number; grace: number; monitor: boolean }) => {
+      if (!Number.isInteger(o.healthPort) || o.healthPort < 0 || o.healthPort > 65535)
+        throw new UsageError('--health-port must be 0-65535');
+      if (!Number.isInteger(o.grace) || o.grace < 0)
+        throw new UsageError('--grace must be a number of seconds');
+      longRunning = true;
+      await agent({
+        healthHost: o.healthHost,
+        healthPort: o.healthPort,
+        graceMs: o.grace * 1000,
+        monitor: o.monitor,
+      });
+    },
+  );
 
 program
   .command('serve')

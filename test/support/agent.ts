@@ -17,12 +17,19 @@ export interface AgentHandle {
   stop(): Promise<void>;
 }
 
-/** A `keel agent` process (the built CLI) with its own KEEL_HOME, ready once it logs "started". */
-export async function startAgent(env: NodeJS.ProcessEnv, name = 'agent'): Promise<AgentHandle> {
+/**
+ * A `keel agent` process (the built CLI) with its own KEEL_HOME, ready once it logs "started".
+ * Without `monitor` it runs jobs only (the job suites measure jobs, not metric sweeps).
+ */
+export async function startAgent(
+  env: NodeJS.ProcessEnv,
+  name = 'agent',
+  monitor = false,
+): Promise<AgentHandle> {
   const home = await mkdtemp(join(tmpdir(), `keel-${name}-`));
   const proc: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'agent', '--health-port', '0', '--grace', '5'],
+    [CLI, 'agent', '--health-port', '0', '--grace', '5', ...(monitor ? [] : ['--no-monitor'])],
     {
       env: { ...process.env, KEEL_HOME: home, KEEL_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

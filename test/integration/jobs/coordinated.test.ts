@@ -79,6 +79,25 @@ describe.skipIf(!cliBuilt())(
       await rm(home, { recursive: true, force: true });
     });
 
+    it('an agent started with monitoring evaluates the alerts with no console open', async () => {
+      const watcher = await startAgent(env, 'jobs-agent-monitor', true);
+      try {
+        // It takes the evaluator lease of the environment (this console does not monitor).
+        const row = await waitFor(
+          async () =>
+            (
+              await db.query<{ leader: string | null }>(
+                "SELECT leader FROM keel.keel_alert_env WHERE env_id = 'ops' AND leader_until > NOW(3)",
+              )
+            )[0]?.leader ?? undefined,
+          { timeoutMs: 30_000, what: 'the agent to lead alert evaluation' },
+        );
+        expect(row).toBeTruthy();
+      } finally {
+        await watcher.stop();
+      }
+    });
+
     it('reports a coordinated engine with the agent as a worker', async () => {
       const s = await call<{
         coordinated: boolean;
