@@ -40,4 +40,12 @@ test('a rule fires an alert; acknowledge it with a note and see the note and the
   await expect(
     page.locator('[data-testid="alert-history-entry"][data-to="acknowledged"]'),
   ).toContainText('looking at it — e2e');
+
+  // The state history is searchable across alerts.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('alerts-tab-history').click();
+  await page.getByTestId('alerts-history-search').fill('looking at it');
+  await expect(
+    page.locator('[data-testid="alerts-history-row"][data-to="acknowledged"]'),
+  ).toContainText('e2e: any connection open');
 });

@@ -6,11 +6,12 @@ import { useRefreshShortcut } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { AlertsTab } from './AlertsTab';
+import { HistoryTab } from './HistoryTab';
 import { RulesTab } from './RulesTab';
 import { SilencesTab } from './SilencesTab';
 import { useAlerts } from './useAlerts';
 
-const TABS = ['alerts', 'rules', 'silences'] as const;
+const TABS = ['alerts', 'rules', 'silences', 'history'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The active environment's alerts, their rules (and webhooks), and silences. */
@@ -94,8 +95,10 @@ export function AlertsPage() {
             <AlertsTab alerts={alerts} />
           ) : tab === 'rules' ? (
             <RulesTab envId={activeEnv.id} />
-          ) : (
+          ) : tab === 'silences' ? (
             <SilencesTab envId={activeEnv.id} />
+          ) : (
+            <HistoryTab envId={activeEnv.id} />
           ))}
       </div>
     </div>
