@@ -1,11 +1,10 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { isKeelError } from '../../../../shared/errors';
 import type { TenantSummary } from '../../../../shared/tenants';
 import type { JobContext } from '../jobs/types';
 import type { Catalog } from './catalog';
 import { createDatabaseSql, createTableSql, qualified } from './ddl';
 import type { Targets } from './placement';
-import type { StoreAccess } from './steps';
+import { ensureCollection, type StoreAccess } from './steps';
 
 type Row = RowDataPacket & Record<string, unknown>;
 const DELETE_BATCH = 5000;
@@ -71,36 +70,7 @@ export class Platform {
       const dbName = b.mongo.platform.database;
       for (const c of b.mongo.platform.collections) {
         job.signal.throwIfAborted();
-        let made = true;
-        try {
-          await m.command(
-            dbName,
-            { create: c.name, ...(c.validator && { validator: c.validator }) },
-            { signal: job.signal },
-          );
-        } catch (e) {
-          if (!(isKeelError(e) && e.details?.codeName === 'NamespaceExists')) throw e;
-          made = false;
-        }
-        if (c.indexes.length > 0) {
-          await m.command(
-            dbName,
-            {
-              createIndexes: c.name,
-              indexes: c.indexes.map((i) => ({
-                key: i.keys,
-                name:
-                  i.name ??
-                  Object.entries(i.keys)
-                    .map(([k, v]) => `${k}_${v}`)
-                    .join('_'),
-                ...(i.unique && { unique: true }),
-                ...(i.sparse && { sparse: true }),
-              })),
-            },
-            { signal: job.signal },
-          );
-        }
+        const made = await ensureCollection(m, dbName, c.name, c, job.signal);
         step(made, `${dbName}.${c.name}`);
       }
     } else {

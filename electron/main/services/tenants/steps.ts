@@ -92,6 +92,30 @@ function mongoIndexesCommand(name: string, c: MongoCollectionSpec): Record<strin
   };
 }
 
+/**
+ * Create a collection (with its validator) if it is missing, and its indexes (createIndexes is
+ * idempotent). True when this call created the collection; an existing one is left as it is.
+ */
+export async function ensureCollection(
+  mongo: MongoStore,
+  database: string,
+  name: string,
+  c: MongoCollectionSpec,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let created = true;
+  try {
+    await mongo.command(database, mongoCreateCommand(name, c), { signal });
+  } catch (e) {
+    if (codeNameOf(e) !== 'NamespaceExists') throw e;
+    created = false;
+  }
+  if (c.indexes.length > 0) {
+    await mongo.command(database, mongoIndexesCommand(name, c), { signal });
+  }
+  return created;
+}
+
 /** ACL rules of a tenant's Redis user: own keys and channels only, the blueprint's commands. */
 export function aclRules(t: Targets, tenantId: string, passwordHash: string | null): string[] {
   const n = namesOf(t, tenantId);
@@ -184,18 +208,8 @@ export function buildSteps(
           statement: `db.runCommand(${JSON.stringify(create)})\ndb.runCommand(${JSON.stringify(indexes)})`,
         },
         undo: { store: 'mongodb', connectionId, database, dropCollection: name },
-        apply: async (signal) => {
-          const mongo = await stores.mongo(connectionId);
-          let created = true;
-          try {
-            await mongo.command(database, create, { signal });
-          } catch (e) {
-            if (codeNameOf(e) !== 'NamespaceExists') throw e;
-            created = false;
-          }
-          if (c.indexes.length > 0) await mongo.command(database, indexes, { signal });
-          return created;
-        },
+        apply: async (signal) =>
+          ensureCollection(await stores.mongo(connectionId), database, name, c, signal),
       });
     }
   }

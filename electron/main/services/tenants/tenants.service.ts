@@ -69,6 +69,8 @@ interface Ctx {
   catalog: Catalog;
   audit: AuditLog;
   stores: StoreAccess;
+  /** Known to have its catalog (so checks need not ask again). */
+  applied?: true;
 }
 
 const actorName = (a: Actor): string => `${a.type}:${a.name}`;
@@ -310,7 +312,15 @@ export class TenantsService {
     spec: TenantSpec,
     job: Pick<JobContext, 'signal' | 'progress' | 'log' | 'actor'> & { id?: string },
   ): Promise<{ tenantId: string; created: number; existed: number }> {
-    const c = await this.applied(envId);
+    return this.provisionIn(await this.applied(envId), spec, job);
+  }
+
+  /** One tenant in a context already resolved (bulk lists resolve it once, not per row). */
+  private async provisionIn(
+    c: Ctx,
+    spec: TenantSpec,
+    job: Pick<JobContext, 'signal' | 'progress' | 'log' | 'actor'> & { id?: string },
+  ): Promise<{ tenantId: string; created: number; existed: number }> {
     await this.check(c, spec, { allowExisting: true, ...(job.id && { jobId: job.id }) });
     // One signal per tenant: its steps' store calls each listen to it (bulk runs many at once).
     const ctl = new AbortController();
@@ -422,7 +432,7 @@ export class TenantsService {
     specs: TenantSpec[],
     job: JobContext,
   ): Promise<{ rows: BulkRowResult[]; ok: number; failed: number }> {
-    await this.applied(envId);
+    const c = await this.applied(envId);
     const rows: BulkRowResult[] = new Array(specs.length);
     let next = 0;
     let finished = 0;
@@ -434,10 +444,7 @@ export class TenantsService {
           const i = next++;
           const spec = specs[i] as TenantSpec;
           try {
-            await this.provision(envId, spec, {
-              ...job,
-              progress: () => undefined,
-            });
+            await this.provisionIn(c, spec, { ...job, progress: () => undefined });
             rows[i] = { row: i + 1, id: spec.id, ok: true };
           } catch (e) {
             rows[i] = { row: i + 1, id: spec.id, ok: false, error: message(e) };
@@ -625,7 +632,7 @@ export class TenantsService {
         `the tenant catalog of ${envId} does not exist yet: create it from the blueprint first (tenants applyBlueprint)`,
       );
     }
-    return c;
+    return { ...c, applied: true };
   }
 
   private steps(c: Ctx, spec: TenantSpec, actor: Actor): Step[] {
@@ -679,7 +686,7 @@ export class TenantsService {
     o: { allowExisting: boolean; jobId?: string },
   ): Promise<void> {
     this.checkStatic(c, spec);
-    if (!(await c.catalog.exists())) return;
+    if (!c.applied && !(await c.catalog.exists())) return;
     const have = await c.catalog.find(spec.id);
     if (have) {
       if (have.status === 'purged') {
