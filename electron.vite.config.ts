@@ -2,9 +2,27 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './electron/main/platform/csp';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const alias = { '@shared': resolve(root, 'shared') };
+
+/**
+ * `electron-vite dev` only: the meta CSP would block the dev server's inline React preamble and
+ * injected styles, so the served page gets the development policy; builds keep index.html's.
+ */
+const devCsp = (): Plugin => ({
+  name: 'keel-dev-csp',
+  apply: 'serve',
+  transformIndexHtml(html, ctx) {
+    const devUrl = ctx.server?.resolvedUrls?.local[0] ?? 'http://localhost:5173';
+    return html.replace(
+      /(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/,
+      `$1${contentSecurityPolicy({ devUrl })}"`,
+    );
+  },
+});
 
 /**
  * Three builds with explicit entries:
@@ -41,7 +59,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     resolve: { alias },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       minify: true,

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const alias = { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) };
 
 /**
- * Two projects: `unit` needs no servers; `integration` starts private MariaDB / Redis / InfluxDB
+ * Three projects: `unit` needs no servers; `component` renders the renderer's hooks and dialogs
+ * with React Testing Library in happy-dom (it implements <dialog>.showModal(), which jsdom lacks); `integration` starts private MariaDB / Redis / InfluxDB
  * instances on loopback (test/support) and the MongoDB / InfluxDB 2 stand-ins where no real one is given.
  * End-to-end tests are Playwright's (playwright.config.ts).
  */
@@ -23,6 +25,16 @@ export default defineConfig({
             'renderer/src/**/*.test.ts',
           ],
           environment: 'node',
+        },
+      },
+      {
+        resolve: { alias },
+        plugins: [react()],
+        test: {
+          name: 'component',
+          include: ['renderer/src/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['renderer/src/test/setup.ts'],
         },
       },
       {

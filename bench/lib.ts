@@ -2,6 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const BENCH_DIR = new URL('.', import.meta.url).pathname;
+/** Where results go: bench/ itself, or BENCH_OUT_DIR (a test's tiny run must not overwrite them). */
+const OUT_DIR = process.env.BENCH_OUT_DIR ?? BENCH_DIR;
 
 export interface Row {
   metric: string;
@@ -107,14 +109,14 @@ export async function report(
   rows: Row[],
   notes: string[],
 ): Promise<void> {
-  await mkdir(join(BENCH_DIR, 'results'), { recursive: true });
+  await mkdir(join(OUT_DIR, 'results'), { recursive: true });
   const machine = {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpus: (await import('node:os')).cpus().length,
   };
   await writeFile(
-    join(BENCH_DIR, 'results', `${name}.json`),
+    join(OUT_DIR, 'results', `${name}.json`),
     JSON.stringify({ name, at: new Date().toISOString(), machine, rows, notes }, null, 2) + '\n',
   );
   const fmt = (n: number | null) =>
@@ -134,7 +136,7 @@ export async function report(
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
-  const file = join(BENCH_DIR, 'RESULTS.md');
+  const file = join(OUT_DIR, 'RESULTS.md');
   let text = await readFile(file, 'utf8').catch(
     () =>
       '# Benchmark results\n\nWritten by the benchmarks in bench/ (`npm run bench`). Each compares Keel against a named anchor measured in the same run.\n\n',

@@ -295,7 +295,13 @@ async function main(): Promise<void> {
   ]);
 }
 
-void main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+void main()
+  .then(() => {
+    // BENCH_SHOW_HANDLES: what still keeps the process alive once the benchmark is done.
+    if (process.env.BENCH_SHOW_HANDLES)
+      console.error('still open:', process.getActiveResourcesInfo());
+  })
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

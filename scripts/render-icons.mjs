@@ -5,22 +5,27 @@ import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
 const root = new URL('..', import.meta.url).pathname;
-const svg = readFileSync(`${root}resources/icons/keel.svg`, 'utf8');
+const read = (name) => readFileSync(`${root}resources/icons/${name}`, 'utf8');
+const svg = read('keel.svg');
+// macOS menu bar: a template image (black + alpha, "Template" in the name, @2x beside it).
+const template = read('tray-template.svg');
 const browser = await chromium.launch({
   executablePath: process.env.KEEL_CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu'],
 });
-for (const [size, out] of [
-  [512, 'resources/build/icon.png'],
-  [256, 'resources/icons/keel-256.png'],
-  [32, 'resources/icons/tray.png'],
+for (const [size, out, source] of [
+  [512, 'resources/build/icon.png', svg],
+  [256, 'resources/icons/keel-256.png', svg],
+  [32, 'resources/icons/tray.png', svg],
+  [16, 'resources/icons/trayTemplate.png', template],
+  [32, 'resources/icons/trayTemplate@2x.png', template],
 ]) {
   const page = await browser.newPage({
     viewport: { width: size, height: size },
     deviceScaleFactor: 1,
   });
   await page.setContent(
-    `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
+    `<html><body style="margin:0;background:transparent">${source.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
   );
   await page.screenshot({
     path: `${root}${out}`,

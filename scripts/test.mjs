@@ -22,7 +22,7 @@ const STEPS = {
   ],
   build: [npx('electron-vite', 'build')],
   security: [['node', ['scripts/electronegativity.mjs']]],
-  unit: [npx('vitest', 'run', '--project', 'unit')],
+  unit: [npx('vitest', 'run', '--project', 'unit', '--project', 'component')],
   integration: [npx('vitest', 'run', '--project', 'integration')],
   e2e: [npx('playwright', 'test')],
 };

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { roleSchema } from './models/environment';
+import {
+  declaredType,
+  EXPRESSION_TYPES,
+  namingIssue,
+  PARTITION_EXPRESSIONS,
+  PARTITION_INTERVALS,
+} from './partitions';
 
 /**
  * The blueprint: what the platform an environment runs looks like — where the tenant catalog
@@ -45,19 +52,41 @@ export const CATALOG_TABLES = [
   'keel_catalog_version',
 ] as const;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export const partitionSchema = z
   .object({
-    /** A DATE / DATETIME column, part of the primary key (MySQL requires it). */
+    /** A DATE / DATETIME column (TIMESTAMP for `unix_timestamp`), part of the primary key (MySQL requires it). */
     column: nameSchema,
-    by: z.literal('month'),
-    /** Months of history to create partitions for when a table is first created. */
+    /** The interval of one partition. */
+    by: z.enum(PARTITION_INTERVALS).default('month'),
+    /** RANGE COLUMNS(col), RANGE (TO_DAYS(col)) or RANGE (UNIX_TIMESTAMP(col)). */
+    expression: z.enum(PARTITION_EXPRESSIONS).default('columns'),
+    /** Intervals (months unless `by` says otherwise) of history created with a new table. */
     historyMonths: z.int().min(0).max(120).default(3),
-    /** Months ahead to keep partitions ready for. */
-    aheadMonths: z.int().min(1).max(36).default(3),
+    /** Premake: intervals kept ready beyond the current one (the name predates week / day). */
+    aheadMonths: z
+      .int()
+      .min(1, 'premake at least 1 interval ahead')
+      .max(36, 'premake at most 36 intervals ahead')
+      .default(3),
+    /** Intervals of history kept before the current one; null (default): never drop. */
+    retention: z.int().min(1).max(1200).nullable().default(null),
+    /** Archive a partition's rows (a verified export) before retention drops it (default yes). */
+    archive: z.boolean().default(true),
+    /** Partition names: %Y %m %d of the interval's first day; default p%Y%m (month), p%Y%m%d. */
+    naming: z.string().max(64).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const issue = p.naming === undefined ? undefined : namingIssue(p.naming, p.by);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['naming'], message: issue });
+    if (p.retention !== null && p.retention < p.historyMonths) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retention'],
+        message: `retention ${p.retention} is shorter than the ${p.historyMonths} intervals of history a new table is created with: maintenance would drop them at once`,
+      });
+    }
+  });
 export type PartitionSpec = z.infer<typeof partitionSchema>;
 
 export const tableSchema = z
@@ -135,6 +164,19 @@ export const tierSpecSchema = z
   })
   .strict();
 
+/**
+ * A backup schedule's cron: 5 fields, or 6 whose seconds field is one number — never more than
+ * once a minute (a backup every second would only queue up behind itself).
+ */
+export const backupCronSchema = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((c) => {
+    const f = c.split(/\s+/);
+    return f.length === 5 || (f.length === 6 && /^\d{1,2}$/.test(f[0] as string));
+  }, 'a backup runs at most once a minute: 5 cron fields, or a single second in the 6th');
+
 export const blueprintSchema = z
   .object({
     /** Format version of the blueprint file. */
@@ -190,6 +232,8 @@ export const blueprintSchema = z
             'letters, digits, _:.- and the placeholder {tenant} (required)',
           )
           .max(64)
+          // Keel keeps its own records about tenants under keel: (where no tenant may write).
+          .refine((v) => !v.startsWith('keel:'), "keel: is Keel's own key space")
           .default('t:{tenant}:'),
         /** The ACL user of a tenant. */
         aclUser: nameTemplateSchema.default('tenant_{tenant}'),
@@ -211,6 +255,31 @@ export const blueprintSchema = z
         retentionDays: z.int().min(0).max(3650).default(30),
       })
       .strict(),
+    /**
+     * Backup policies (seed 001): a daily full backup kept 30 days, an hourly incremental one
+     * kept 7 days, a weekly restore drill. Cron in `tz`; at most once a minute (5 fields, or a
+     * single second in the 6th).
+     */
+    backups: z
+      .object({
+        tz: z.string().min(1).max(64).default('UTC'),
+        full: z
+          .object({ cron: backupCronSchema, keepDays: z.int().min(1).max(3650) })
+          .strict()
+          .default({ cron: '0 2 * * *', keepDays: 30 }),
+        incremental: z
+          .object({ cron: backupCronSchema, keepDays: z.int().min(1).max(3650) })
+          .strict()
+          .default({ cron: '0 * * * *', keepDays: 7 }),
+        drill: z.object({ cron: backupCronSchema }).strict().default({ cron: '0 4 * * 0' }),
+      })
+      .strict()
+      .default({
+        tz: 'UTC',
+        full: { cron: '0 2 * * *', keepDays: 30 },
+        incremental: { cron: '0 * * * *', keepDays: 7 },
+        drill: { cron: '0 4 * * 0' },
+      }),
     plans: z.record(nameSchema, planSchema).refine((p) => Object.keys(p).length > 0, {
       message: 'at least one plan',
     }),
@@ -236,16 +305,18 @@ export const blueprintSchema = z
           });
         }
         seen.set(t.name, db.name);
-        if (
-          t.partition &&
-          /^[a-z][a-z0-9_]*$/.test(t.partition.column) &&
-          !new RegExp(`\\b${escapeRegExp(t.partition.column)}\\b`).test(t.columns)
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['mysql', 'databases', i, 'tables', j, 'partition', 'column'],
-            message: `partition column ${t.partition.column} is not among the columns`,
-          });
+        if (t.partition && /^[a-z][a-z0-9_]*$/.test(t.partition.column)) {
+          const type = declaredType(t.columns, t.partition.column);
+          const allowed = EXPRESSION_TYPES[t.partition.expression];
+          if (!type || !allowed.includes(type)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['mysql', 'databases', i, 'tables', j, 'partition', 'column'],
+              message: !type
+                ? `partition column ${t.partition.column} is not among the columns`
+                : `partition column ${t.partition.column} is ${type.toUpperCase()}: ${t.partition.expression} partitioning needs ${allowed.map((x) => x.toUpperCase()).join(' or ')}`,
+            });
+          }
         }
       }),
     );

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { backupRunSchema } from './backups';
 import { errorShapeSchema } from './errors';
 import { isoDateSchema, slugSchema } from './models/common';
+import { partitionsApplyPayloadSchema } from './partitions';
 import { reasonSchema, tenantIdSchema, tenantSpecSchema } from './tenants';
 
 /**
@@ -57,6 +59,22 @@ export const jobKinds = {
   'tenants.purge': z
     .object({ envId: slugSchema, tenantId: tenantIdSchema, reason: reasonSchema })
     .strict(),
+  /**
+   * Partition maintenance: add the partitions every partitioned table's policy asks for ahead
+   * (metadata-only), each ALTER with a bounded lock wait. Idempotent: a second run changes nothing.
+   */
+  'partitions.apply': partitionsApplyPayloadSchema,
+  /**
+   * A consistent backup of a MySQL / MariaDB connection (whole server, databases, tables or one
+   * tenant). Complete only once its manifest is written; a failed or cancelled run removes its
+   * partial files and is recorded with the reason.
+   */
+  'backups.run': backupRunSchema,
+  /**
+   * A metering pass: every tenant's usage in every store (set-based), utilisation against its
+   * plan and overrides, enforcement flags, the usage history. Scheduled every 15 minutes.
+   */
+  'usage.scan': z.object({ envId: slugSchema }).strict(),
 } as const;
 
 /** Kinds whose work runs off the main thread (long, or CPU-heavy), so lock renewal never starves. */
@@ -69,14 +87,28 @@ export const JOB_KIND_NAMES = Object.keys(jobKinds) as [JobKind, ...JobKind[]];
 export const jobKindSchema = z.enum(JOB_KIND_NAMES);
 /**
  * Kinds the generic Start job / schedule form can build (their payload is the environment, plus
- * the watch's fields). Tenant jobs take a spec and start from the Tenants page.
+ * the watch's fields; partition maintenance takes its defaults, so it can be scheduled daily).
+ * Tenant jobs take a spec and start from the Tenants page.
  */
 export const FORM_JOB_KINDS = [
   'health.sweep',
   'health.watch',
   'jobs.ping',
   'blueprint.apply',
+  'partitions.apply',
+  'usage.scan',
 ] as const satisfies readonly JobKind[];
+/**
+ * Kinds that start only through their own contract method (of the same name), because that method
+ * checks what the job takes for granted. `jobs.start` and schedules refuse them, or the check
+ * (the purge's typed confirmation above all) could be skipped.
+ */
+export const OWN_METHOD_JOB_KINDS = {
+  'tenants.provision': 'checks the spec against the catalog and the blueprint',
+  'tenants.bulkProvision': 'checks every row first',
+  'tenants.rollback': 'checks that the provisioning was interrupted',
+  'tenants.purge': 'asks for the typed confirmation and checks that the grace period is over',
+} as const satisfies Partial<Record<JobKind, string>>;
 export type JobPayload<K extends JobKind> = z.infer<(typeof jobKinds)[K]>;
 
 export const actorSchema = z.object({
@@ -128,7 +160,10 @@ export type JobRecord = z.infer<typeof jobRecordSchema>;
 export const jobProgressEventSchema = z.object({ id: z.string(), progress: jobProgressSchema });
 
 /** Job ids: ours (`j_…`) and the ones the scheduler gives (`repeat:<schedule>:<time>`). */
-export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'not a job id');
+export const jobIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_:.-]{0,127}$/, 'not a job id')
+  .refine((s) => !s.includes('..'), 'not a job id');
 
 /** What the jobs engine of an environment is, so the UI can say whether schedules are shared. */
 export const jobEngineSchema = z.object({
@@ -164,5 +199,9 @@ export const jobStartSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('tenants.rollback'), payload: jobKinds['tenants.rollback'] }).strict(),
   z.object({ kind: z.literal('tenants.purge'), payload: jobKinds['tenants.purge'] }).strict(),
+  z.object({ kind: z.literal('partitions.apply'), payload: jobKinds['partitions.apply'] }).strict(),
+  // Scheduled backups (backups.schedule builds them); the job runs its own pre-flight first.
+  z.object({ kind: z.literal('backups.run'), payload: jobKinds['backups.run'] }).strict(),
+  z.object({ kind: z.literal('usage.scan'), payload: jobKinds['usage.scan'] }).strict(),
 ]);
 export type JobStart = z.infer<typeof jobStartSchema>;

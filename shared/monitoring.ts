@@ -8,7 +8,16 @@ import { storeKindSchema, type StoreKind } from './models/environment';
  * many, and charts want numbers.
  */
 
-export const METRIC_UNITS = ['count', 'per_sec', 'ratio', 'bytes', 'sec', 'ms', 'bool'] as const;
+export const METRIC_UNITS = [
+  'count',
+  'per_sec',
+  'ratio',
+  'bytes',
+  'sec',
+  'ms',
+  'bool',
+  'days',
+] as const;
 export const metricUnitSchema = z.enum(METRIC_UNITS);
 export type MetricUnit = z.infer<typeof metricUnitSchema>;
 
@@ -22,6 +31,8 @@ export const METRIC_TAG_KEYS = [
   'replica',
   'member',
   'op',
+  'tenant',
+  'dimension',
 ] as const;
 export type MetricTagKey = (typeof METRIC_TAG_KEYS)[number];
 
@@ -71,19 +82,60 @@ export const METRICS = {
     'InnoDB buffer pool reads served from memory over the interval',
   ),
   'mysql.tmp_disk_tables': m('mysql', 'per_sec', 'Internal temporary tables created on disk'),
-  'mysql.database_data_bytes': m('mysql', 'bytes', 'Data size of a database', {
+  'mysql.database_data_bytes': m('mysql', 'bytes', 'Data size of a database (InnoDB statistics)', {
     tags: ['database'],
     slow: true,
   }),
-  'mysql.database_index_bytes': m('mysql', 'bytes', 'Index size of a database', {
-    tags: ['database'],
-    slow: true,
-  }),
+  'mysql.database_index_bytes': m(
+    'mysql',
+    'bytes',
+    'Index size of a database (InnoDB statistics)',
+    {
+      tags: ['database'],
+      slow: true,
+    },
+  ),
   'mysql.partition_rows': m(
     'mysql',
     'count',
     'Rows in a partition of a partitioned table (InnoDB estimate)',
     { tags: ['database', 'table', 'partition'], slow: true },
+  ),
+  // Partition maintenance (derived from its discovery, not read by the sweeps: see
+  // services/partitions/metrics.ts). Per connection and blueprint table, over every schema.
+  'mysql.partition_runway_days': m(
+    'mysql',
+    'days',
+    'Days until the last bounded partition ends: the shortest runway of the table in any schema of the connection',
+    { tags: ['table'] },
+  ),
+  'mysql.partition_intervals_missing': m(
+    'mysql',
+    'count',
+    'Intervals (months, weeks, days) the premake policy wants ready that do not exist yet, most in any schema',
+    { tags: ['table'] },
+  ),
+  'mysql.partition_maxvalue_rows': m(
+    'mysql',
+    'count',
+    'Rows in the MAXVALUE partition of the table, summed over the schemas (InnoDB estimate at the last discovery)',
+    { tags: ['table'] },
+  ),
+  'mysql.partition_count': m(
+    'mysql',
+    'count',
+    'Partitions of the table, most in any schema (MySQL allows 8192)',
+    { tags: ['table'] },
+  ),
+  'mysql.partition_maintenance_failed': m(
+    'mysql',
+    'bool',
+    'The latest partition maintenance run failed, or left tables failed',
+  ),
+  'mysql.partition_maintenance_missed': m(
+    'mysql',
+    'count',
+    'Ticks of the partition maintenance schedule that fell due without a run (dead-man)',
   ),
   'mysql.replication_lag_sec': m(
     'mysql',
@@ -155,6 +207,11 @@ export const METRICS = {
   'influx.series': m('influxdb', 'count', 'Series cardinality of a database (SHOW STATS, 1.x)', {
     tags: ['database'],
   }),
+  // Published by the quotas domain after each usage pass, on the catalog's connection.
+  'tenant.quota_ratio': m('mysql', 'ratio', 'Quota use of a tenant: usage / limit (usage pass)', {
+    tags: ['tenant', 'dimension'],
+    slow: true,
+  }),
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;
@@ -210,8 +267,18 @@ export const samplesEventSchema = z.object({
   at: z.int().nonnegative(),
   /** How long the sweep took. */
   durationMs: z.number().nonnegative(),
-  /** Set when the sweep failed (then there are no points). */
+  /**
+   * Set when the store could not be read (then there are no points, except a reachability point
+   * such as `influx.up` 0 that says so).
+   */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /**
+   * `slow`: the sizes / partitions read that runs beside the sweeps on the slow cadence, under
+   * its own time-out. Its points add to the last sweep's; it says nothing about reachability.
+   * `partitions`: figures partition maintenance derives from its own discovery; they say nothing
+   * about reachability nor keep a silent collector's dead-man quiet.
+   */
+  part: z.enum(['slow', 'partitions']).optional(),
   points: z.array(pointSchema).max(MAX_EVENT_POINTS),
   /** Points of this sweep left out of the event (still stored and charted). */
   omitted: z.int().nonnegative(),
@@ -227,6 +294,8 @@ export const connectionLatestSchema = z.object({
   /** Ticks skipped because the previous sweep was still running. */
   overlapsSkipped: z.int().nonnegative(),
   lastSweep: sweepInfoSchema.optional(),
+  /** The last slow read (sizes, partitions), which runs beside the sweeps under its own time-out. */
+  lastSlow: sweepInfoSchema.optional(),
   samples: z.array(sampleSchema),
 });
 export type ConnectionLatest = z.infer<typeof connectionLatestSchema>;
@@ -323,7 +392,7 @@ export const monitoringStatsSchema = z.object({
 });
 export type MonitoringStats = z.infer<typeof monitoringStatsSchema>;
 
-/** Most tenants one shard's ranking lists (each table query reads its top 20). */
+/** Most tenants one shard's ranking lists (ranked on every tenant's complete sum). */
 export const MAX_ACTIVITY_TENANTS = 50;
 
 export const tenantActivityRowSchema = z.object({
@@ -354,8 +423,15 @@ export const tenantActivitySchema = z.object({
       connectionId: z.string(),
       /** `database.table` of every partitioned table counted. */
       tables: z.array(z.string()),
-      /** Most active first: by rows, then API calls. */
+      /** Most active first: by rows, then API calls; the first MAX_ACTIVITY_TENANTS. */
       ranking: z.array(tenantActivityRowSchema).max(MAX_ACTIVITY_TENANTS),
+      /** Tenants with rows in the counted partitions (the ranking shows the busiest of them). */
+      tenants: z.int().nonnegative(),
+      /**
+       * A table held more tenants than Keel reads per table (MAX_TENANTS_PER_TABLE): tenants past
+       * that cut are missing there, so totals may be low and the order approximate.
+       */
+      partial: z.boolean(),
     }),
   ),
   /** Where API calls came from; null without a Redis connection. */

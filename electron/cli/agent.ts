@@ -27,7 +27,8 @@ export async function agent(o: AgentOptions): Promise<void> {
   const started = Date.now();
   const core = await createCliCore({
     shell: 'agent',
-    probes: false,
+    // Where alerts are evaluated the stores are probed too: the store-down rule reads the probes.
+    probes: o.monitor,
     monitor: o.monitor,
     work: true,
     logTo: 'stdout',

@@ -12,7 +12,9 @@ import { isoDateSchema, slugSchema } from '../models/common';
 import { domain, event, method } from './define';
 
 const envOnly = z.object({ envId: slugSchema }).strict();
-const alertRef = z.object({ envId: slugSchema, id: z.string().max(128) }).strict();
+/** Alert, rule and silence ids: Keel makes them (`a_<uuid>`, slugs); nothing else is one. */
+const alertIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_:-]{0,127}$/, 'not an alert id');
+const alertRef = z.object({ envId: slugSchema, id: alertIdSchema }).strict();
 const rule = {
   id: 'db-connections',
   envId: 'demo',
@@ -60,6 +62,11 @@ export const alertsDomain = domain({
           firing: z.int(),
           critical: z.int(),
           acknowledged: z.int(),
+          /**
+           * Set while the environment's core database, which holds the shared alert state, is
+           * away: the counts are this console's own evaluation since then, written when it returns.
+           */
+          localSince: isoDateSchema.optional(),
         }),
       ),
     }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugSchema } from '../models/common';
 import {
+  blueprintNameSchema,
   connectionSchema,
   connectionSecretPatchSchema,
   connectionViewSchema,
@@ -31,10 +32,13 @@ export const environmentsDomain = domain({
       example: {},
       output: z.array(environmentViewSchema),
     }),
-    /** Create or rename an environment. Its connections are kept. */
+    /** Create or rename an environment. Its connections are kept. The blueprint is a name, not a path. */
     save: method({
       summary: 'Create or update an environment (name, production flag, blueprint)',
-      input: environmentSchema.omit({ connections: true }).strict(),
+      input: environmentSchema
+        .omit({ connections: true, partitionOverrides: true })
+        .extend({ blueprint: blueprintNameSchema.default('default') })
+        .strict(),
       example: { id: 'staging', name: 'Staging', production: false, blueprint: 'default' },
       output: environmentViewSchema,
     }),

@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define';
 import { alertsDomain } from './alerts.contract';
+import { backupsDomain } from './backups.contract';
 import { environmentsDomain } from './environments.contract';
 import { healthDomain } from './health.contract';
 import { jobsDomain } from './jobs.contract';
 import { monitoringDomain } from './monitoring.contract';
+import { partitionsDomain } from './partitions.contract';
 import { prefsDomain } from './prefs.contract';
+import { quotasDomain } from './quotas.contract';
 import { schedulesDomain } from './schedules.contract';
 import { systemDomain } from './system.contract';
 import { tenantsDomain } from './tenants.contract';
@@ -21,6 +24,9 @@ export const contract = {
   schedules: schedulesDomain,
   tenants: tenantsDomain,
   alerts: alertsDomain,
+  partitions: partitionsDomain,
+  backups: backupsDomain,
+  quotas: quotasDomain,
 } as const;
 
 export type Contract = typeof contract;

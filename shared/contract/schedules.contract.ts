@@ -1,19 +1,28 @@
 import { z } from 'zod';
 import { jobRecordSchema } from '../jobs';
 import { slugSchema } from '../models/common';
-import { cronSchema, scheduleInputSchema, scheduleSchema, timeZoneSchema } from '../schedules';
+import {
+  cronSchema,
+  scheduleInputSchema,
+  scheduleListEntrySchema,
+  scheduleSchema,
+  timeZoneSchema,
+} from '../schedules';
 import { domain, event, method } from './define';
 
 const ref = z.object({ envId: slugSchema, id: slugSchema }).strict();
 
 export const schedulesDomain = domain({
   methods: {
-    /** Schedules of an environment (or all), with their next five runs. */
+    /**
+     * Schedules of an environment (or of all), with their next five runs, one entry per
+     * environment: an environment whose store fails carries its error and does not fail the rest.
+     */
     list: method({
-      summary: 'List schedules with their next runs',
+      summary: 'List schedules with their next runs, per environment',
       input: z.object({ envId: slugSchema.optional() }).strict(),
       example: { envId: 'demo' },
-      output: z.array(scheduleSchema),
+      output: z.array(scheduleListEntrySchema),
     }),
     /**
      * Create or change a schedule. With a coordinated engine it is created once for the whole

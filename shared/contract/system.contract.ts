@@ -30,7 +30,13 @@ export const systemDomain = domain({
       summary: 'Open an http(s) link in the system browser (desktop only; asks first)',
       input: z
         .object({
-          url: z.url({ protocol: /^https?$/, error: 'only http(s) links can be opened' }).max(2048),
+          url: z
+            .url({ protocol: /^https?$/, error: 'only http(s) links can be opened' })
+            .max(2048)
+            .refine(
+              (u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u),
+              'links with credentials are not opened',
+            ),
         })
         .strict(),
       example: { url: 'https://mariadb.com/kb/en/replication/' },

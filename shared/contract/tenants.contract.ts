@@ -116,7 +116,12 @@ export const tenantsDomain = domain({
      */
     purge: method({
       summary: 'Purge a tenant marked for deletion (a job; --yes and the id typed again)',
-      input: tenantRefSchema.extend({ confirm: z.string(), reason: reasonSchema }).strict(),
+      input: tenantRefSchema
+        .extend({
+          confirm: z.string().min(1, 'type the tenant id to confirm').max(128),
+          reason: reasonSchema,
+        })
+        .strict(),
       example: { envId: 'demo', tenantId: 'acme', confirm: 'acme', reason: 'grace period over' },
       output: jobRecordSchema,
       destructive: true,

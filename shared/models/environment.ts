@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { partitionOverridesSchema } from '../partitions';
 import { hostSchema, portSchema, slugSchema } from './common';
 
 export const STORE_KINDS = ['mysql', 'mongodb', 'redis', 'influxdb'] as const;
@@ -104,14 +105,35 @@ export const connectionViewSchema = connectionSchema.extend({
 });
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
+/**
+ * A blueprint is named, never given as a path: `<name>.yaml` in the blueprints folder of Keel's
+ * state directory, else the bundled resources/blueprints. A path would let anyone who may edit an
+ * environment have Keel read (and quote) any file it can open.
+ */
+export const blueprintNameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'a blueprint is a name (1-63 lower-case letters, digits, "-" or "_"), not a path: put <name>.yaml in the blueprints folder of Keel\'s state directory',
+  );
+
 export const environmentSchema = z.object({
   id: slugSchema,
   name: z.string().min(1).max(80),
   /** Production environments get a red frame and extra confirmation. */
   production: z.boolean().default(false),
-  /** Blueprint file name under resources/blueprints (or an absolute path). */
+  /**
+   * Blueprint name (see blueprintNameSchema). Kept lenient here so a profile saved before names
+   * were required still loads; where an environment is written, blueprintNameSchema applies, and
+   * the loader refuses anything else.
+   */
   blueprint: z.string().max(512).default('default'),
   connections: z.array(connectionSchema).max(200).default([]),
+  /**
+   * Per-table overrides of the blueprint's partition policies (premake, retention, archive), set
+   * through `partitions.setOverride` (validated against the blueprint, audited).
+   */
+  partitionOverrides: partitionOverridesSchema.optional(),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -52,6 +52,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.KEEL_E2E_URL = url;
   process.env.KEEL_E2E_TOKEN = E2E_TOKEN;
   process.env.KEEL_E2E_REDIS_PORT = String(redis.port);
+  process.env.KEEL_E2E_MYSQL_PORT = String(primary.port);
   return async () => {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { docScreenshot } from './doc-screenshot';
 
 const URL = () => `${process.env.KEEL_E2E_URL}/?token=${process.env.KEEL_E2E_TOKEN}`;
 
@@ -6,6 +7,8 @@ const URL = () => `${process.env.KEEL_E2E_URL}/?token=${process.env.KEEL_E2E_TOK
 async function openDemo(page: Page): Promise<void> {
   await page.goto(URL());
   await page.getByTestId('env-select').selectOption('demo');
+  // Keel opens on the Overview (issue 15 item 6).
+  await page.getByTestId('nav-health').click();
 }
 
 /** Collect console errors (a CSP violation, an uncaught exception) so a test can assert none. */
@@ -44,7 +47,7 @@ test.describe('Health page (first vertical slice)', () => {
     );
     await expect(replica.getByTestId('replication-lag')).toBeVisible();
     await expect(page.getByTestId('summary-up')).toHaveAttribute('data-count', '4');
-    await page.screenshot({ path: 'docs/screenshots/health.png', fullPage: false });
+    await docScreenshot(page, 'health');
     expect(errors).toEqual([]);
   });
 
@@ -66,7 +69,7 @@ test.describe('Health page (first vertical slice)', () => {
     await expect(page.getByTestId('nav-health')).toContainText('健康');
     await page.getByTestId('theme-select').selectOption('dark');
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-    await page.screenshot({ path: 'docs/screenshots/health-zh-dark.png' });
+    await docScreenshot(page, 'health-zh-dark');
     // Back to defaults for the other tests (prefs are shared by the server).
     await page.getByTestId('language-select').selectOption('en');
     await page.getByTestId('theme-select').selectOption('system');

@@ -7,7 +7,9 @@ test('the overview shows every store with live numbers; a store page charts its 
 }) => {
   await page.goto(URL());
   await page.getByTestId('env-select').selectOption('demo');
-  await page.getByTestId('nav-overview').click();
+  // Keel opens on the Overview.
+  await expect(page.getByTestId('nav-overview')).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveURL(/#\/overview$/);
   const core = page.locator('[data-testid="store-card"][data-connection-id="core"]');
   await expect(core).toHaveAttribute('data-status', 'up', { timeout: 30_000 });
   await expect(

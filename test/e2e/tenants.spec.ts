@@ -52,7 +52,7 @@ test('provision a tenant from the form: preview, progress, then it is in the tab
   await page.getByTestId('tenant-search').fill('yunfan_e2e');
   const row = page.locator('[data-testid="tenant-row"][data-tenant-id="yunfan_e2e"]');
   await expect(row).toHaveAttribute('data-status', 'active');
-  await expect(page.getByTestId('tenant-count')).toContainText('1');
+  await expect(page.getByTestId('tenant-count')).toHaveText(/^1 of [\d,]+ tenants?$/);
 
   // Suspend it with a reason, confirm, and see the status change in the detail and the table.
   await row.click();
@@ -77,5 +77,57 @@ test('a duplicate tenant id is refused with a clear message and nothing runs', a
   // Nothing to preview, nothing to run.
   await expect(page.getByTestId('provision-preview')).toHaveAttribute('data-status', 'idle');
   await page.getByTestId('provision-submit').click();
+  // The click was handled (the form now holds submit back) and it started nothing.
+  await expect(page.getByTestId('provision-submit')).toBeDisabled();
+  await expect(page.getByTestId('provision-dialog')).toBeVisible();
   await expect(page.getByTestId('tenant-job')).toHaveCount(0);
+});
+
+test('the view survives a refresh: search, filter, sort and the open tenant are in the address', async ({
+  page,
+}) => {
+  await openTenants(page);
+  await page.getByTestId('tenant-search').fill('yunfan');
+  await page.getByTestId('filter-status').selectOption('suspended');
+  await page.getByTestId('sort-name').click();
+  await page.getByTestId('sort-name').click(); // descending
+  await page.locator('[data-testid="tenant-row"][data-tenant-id="yunfan_e2e"]').click();
+  await expect(page.getByTestId('tenant-drawer')).toBeVisible();
+  await expect(page).toHaveURL(/open=yunfan_e2e/);
+
+  await page.reload();
+  await expect(page.getByTestId('tenant-search')).toHaveValue('yunfan');
+  await expect(page.getByTestId('filter-status')).toHaveValue('suspended');
+  await expect(page.locator('th[aria-sort="descending"]')).toContainText(/name/i);
+  await expect(page.getByTestId('tenant-drawer')).toBeVisible();
+  await expect(page.getByTestId('tenant-detail')).toContainText('yunfan_e2e');
+});
+
+test('bulk provisioning shows every problem of every row at once, before anything is sent', async ({
+  page,
+}) => {
+  await openTenants(page);
+  await page.getByTestId('bulk-provision').click();
+  await page
+    .getByTestId('bulk-text')
+    .fill(
+      [
+        'id,name,plan,tier',
+        'bulk_ok_e2e,Fine,basic,shared',
+        'Bad-Id,Bad id,basic,shared',
+        'bulk_tier_e2e,Wrong tier,free,dedicated_instance',
+        'bulk_ok_e2e,Repeated,basic,shared',
+      ].join('\n'),
+    );
+  const preview = page.getByTestId('bulk-preview');
+  await expect(preview).toHaveAttribute('data-bad', '3');
+  const cell = (row: number, field: string) =>
+    preview.locator(
+      `[data-testid="bulk-preview-row"][data-row="${row}"] td[data-field="${field}"]`,
+    );
+  await expect(cell(2, 'id')).toHaveAttribute('aria-invalid', 'true');
+  await expect(cell(3, 'tier')).toHaveAttribute('aria-invalid', 'true');
+  await expect(cell(4, 'id')).toHaveAttribute('aria-invalid', 'true');
+  await expect(cell(1, 'id')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('bulk-submit')).toBeDisabled();
 });

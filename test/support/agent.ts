@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,28 @@ import { createInterface } from 'node:readline';
 
 export const CLI = join(process.cwd(), 'out/main/cli.js');
 export const cliBuilt = (): boolean => existsSync(CLI);
+
+/**
+ * Suites that run the built CLI build it when it is missing (electron-vite, about 10 s) and fail,
+ * never skip, when that build fails, with the build's own output as the reason.
+ */
+export function requireCli(): void {
+  if (cliBuilt()) return;
+  const r = spawnSync(
+    process.execPath,
+    [join(process.cwd(), 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  if (r.status !== 0 || !cliBuilt()) {
+    throw new Error(
+      `${CLI} is missing and \`electron-vite build\` did not make it (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error ?? '')).slice(-2000)}`,
+    );
+  }
+}
 
 export interface AgentHandle {
   pid: number;
@@ -25,11 +47,22 @@ export async function startAgent(
   env: NodeJS.ProcessEnv,
   name = 'agent',
   monitor = false,
+  /** More options; a repeated one (`--grace 2`) overrides the defaults above. */
+  extraArgs: string[] = [],
 ): Promise<AgentHandle> {
   const home = await mkdtemp(join(tmpdir(), `keel-${name}-`));
   const proc: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'agent', '--health-port', '0', '--grace', '5', ...(monitor ? [] : ['--no-monitor'])],
+    [
+      CLI,
+      'agent',
+      '--health-port',
+      '0',
+      '--grace',
+      '5',
+      ...(monitor ? [] : ['--no-monitor']),
+      ...extraArgs,
+    ],
     {
       env: { ...process.env, KEEL_HOME: home, KEEL_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,6 +63,51 @@ export function badPayloads(schema: z.ZodType, example: unknown, randomCount: nu
   return out.filter((p) => p !== undefined && !schema.safeParse(p).success);
 }
 
+const HUGE = 'x'.repeat(10 * 1024 * 1024);
+const IDS = [
+  '../../etc/passwd',
+  "a'; DROP TABLE tenants; --",
+  'a`b',
+  'a b',
+  'a/b',
+  '..',
+  '',
+  'a\u0000b',
+  'x'.repeat(300),
+];
+/**
+ * Hand-written hostile values that a field of each kind must refuse, by the field's key. A schema
+ * that accepts one fails the test by name (the generated payloads above are bad by the schema's
+ * own definition, so they cannot show a schema that is too lenient).
+ */
+export const HOSTILE_BY_KEY: Record<string, unknown[]> = {
+  envId: IDS,
+  connectionId: IDS,
+  tenantId: IDS,
+  id: IDS,
+  blueprint: ['/etc/passwd', '../../etc/passwd', 'C:\\Windows\\win.ini', 'a/../../b.yaml'],
+  url: ['javascript:alert(1)', 'file:///etc/passwd', 'http://user:pass@example.com/', 'not a url'],
+  cron: ['* * * * * * *', 'not cron', '*/0 * * * *', '61 * * * *'],
+  tz: ['Mars/Phobos', '../../etc/localtime', ''],
+  host: ['a b', 'host;rm -rf /', '', 'h\u0000'],
+  confirm: [''],
+};
+
+/** Every string field of `example` set to each hostile value of its kind, and to 10 MB. */
+export function hostilePayloads(
+  example: unknown,
+): Array<{ path: string; value: unknown; payload: unknown }> {
+  const out: Array<{ path: string; value: unknown; payload: unknown }> = [];
+  for (const path of paths(example)) {
+    if (typeof getAt(example, path) !== 'string') continue;
+    const key = path.at(-1) as string;
+    for (const value of [...(HOSTILE_BY_KEY[key] ?? []), HUGE]) {
+      out.push({ path: path.join('.'), value, payload: setAt(example, path, value) });
+    }
+  }
+  return out;
+}
+
 function asObject(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
@@ -86,4 +131,21 @@ function setAt(v: unknown, path: string[], value: unknown): unknown {
   if (rest.length === 0 && value === undefined) delete obj[head];
   else obj[head] = setAt(obj[head], rest, value);
   return obj;
+}
+
+/**
+ * What a transport actually receives: the payload as JSON text, kept only while the parsed text
+ * is still refused by the contract (JSON drops `undefined` fields and turns NaN into null, so
+ * `{...valid, x: undefined}` is a valid call once it is on the wire). `undefined` when the
+ * payload has no JSON form at all.
+ */
+export function onTheWire(schema: z.ZodType, payload: unknown): string | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch {
+    return undefined; // a cycle or a BigInt: no client can send it
+  }
+  if (text === undefined) return undefined;
+  return schema.safeParse(JSON.parse(text)).success ? undefined : text;
 }

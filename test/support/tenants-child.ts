@@ -3,7 +3,7 @@
 import { createCore } from '../../electron/main/bootstrap';
 import { silentLogger } from '../../electron/main/lib/logger';
 import { KeyCipher } from '../../electron/main/secrets/cipher';
-import { TenantsService } from '../../electron/main/services/tenants/tenants.service';
+import { TenantProvisioner } from '../../electron/main/services/tenants/provisioner';
 
 const id = process.env.CHILD_TENANT ?? 'child';
 const dieAt = process.env.CHILD_DIE_AT ?? 'redis:';
@@ -16,7 +16,7 @@ const core = await createCore({
   logger: silentLogger(),
   env: process.env,
 });
-const svc = new TenantsService({
+const svc = new TenantProvisioner({
   envs: core.services.environments,
   registry: core.services.registry,
   bus: core.bus,

@@ -8,7 +8,8 @@ import { createCore, type Core } from '../../electron/main/bootstrap';
 import { silentLogger } from '../../electron/main/lib/logger';
 import { KeyCipher } from '../../electron/main/secrets/cipher';
 import type { JobRecord } from '../../shared/jobs';
-import { getMongoTarget, type MongoTarget } from './standins/mongo/index';
+import type { JobContext } from '../../electron/main/services/jobs/types';
+import { getMongoTarget, type MongoTarget, type StandInVersion } from './standins/mongo/index';
 import {
   startInfluxDb,
   startMariaDb,
@@ -44,6 +45,13 @@ export interface TenantPlatform {
   stop(): Promise<void>;
 }
 
+/** Before the blueprint is applied the catalog does not exist: that, and only that, is empty. */
+const noCatalogYet = (e: unknown): never[] => {
+  const errno = (e as { errno?: number }).errno;
+  if (errno === 1049 || errno === 1146) return []; // ER_BAD_DB_ERROR, ER_NO_SUCH_TABLE
+  throw e;
+};
+
 export const JOB_THREAD = join(process.cwd(), 'out/main/job-thread.js');
 
 export const userCtx = {
@@ -52,12 +60,16 @@ export const userCtx = {
   signal: new AbortController().signal,
 };
 
-export async function startTenantPlatform(name: string, work = true): Promise<TenantPlatform> {
+export async function startTenantPlatform(
+  name: string,
+  work = true,
+  opts: { mongoVersion?: StandInVersion } = {},
+): Promise<TenantPlatform> {
   const [db, redis, influx, mongo] = await Promise.all([
     startMariaDb({ name }),
     startRedis({ name }),
     startInfluxDb({ name }),
-    getMongoTarget(),
+    getMongoTarget(opts.mongoVersion),
   ]);
   const env: NodeJS.ProcessEnv = {
     KEEL_ENV_ID: 'plat',
@@ -70,6 +82,8 @@ export async function startTenantPlatform(name: string, work = true): Promise<Te
     KEEL_CONN_INITECH_URI: `mysql://root@127.0.0.1:${db.port}/`,
     KEEL_CONN_INITECH_ROLE: 'tenant:initech',
     KEEL_JOBS_PROGRESS_MS: '100',
+    // No background usage pass at a quarter hour in the middle of a test (quota tests run it).
+    KEEL_USAGE_SCHEDULE: 'off',
   };
   const home = await mkdtemp(join(tmpdir(), `keel-${name}-`));
   const core = await createCore({
@@ -108,18 +122,23 @@ export async function startTenantPlatform(name: string, work = true): Promise<Te
       ]),
       db
         .query('SELECT id, status FROM saas_unified_core.tenants WHERE id = ?', [id])
-        .catch(() => []),
+        .catch(noCatalogYet),
       db
         .query('SELECT step_key FROM saas_unified_core.tenant_provision_step WHERE tenant_id = ?', [
           id,
         ])
-        .catch(() => []),
+        .catch(noCatalogYet),
       mongoClient
         .db('business_db')
         .listCollections({ name: { $regex: `^tenant_${id}_` } }, { nameOnly: true })
         .toArray(),
       redisClient.call('ACL', 'GETUSER', `tenant_${id}`).then((u) => (u ? [u] : [])),
-      redisClient.select(1).then(() => redisClient.keys(`t:${id}:*`)),
+      redisClient
+        .select(1)
+        .then(async () => [
+          ...(await redisClient.keys(`t:${id}:*`)),
+          ...(await redisClient.keys(`keel:tenant:${id}:*`)),
+        ]),
       influx
         .query('SHOW DATABASES')
         .then((r) =>
@@ -178,3 +197,19 @@ export async function startTenantPlatform(name: string, work = true): Promise<Te
 /** True when every part of a footprint is empty. */
 export const nothingLeft = (f: Record<string, unknown[]>): boolean =>
   Object.values(f).every((v) => v.length === 0);
+
+/** A job context for calling the tenants service directly (fault injection), as a runner gives. */
+export function directJob(signal = new AbortController().signal): JobContext & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    id: `direct-${Math.random().toString(36).slice(2)}`,
+    runKey: 'direct',
+    attempt: 1,
+    actor: { type: 'user', name: 'fault@test' },
+    queuedAt: new Date().toISOString(),
+    signal,
+    progress: () => undefined,
+    log: (_l, msg) => void lines.push(msg),
+    lines,
+  };
+}

@@ -37,6 +37,9 @@ const event: AlertEvent = {
   value: 0,
 };
 
+/** The test servers listen on loopback, which webhooks reach only when allow-listed. */
+const LOOPBACK = { allowNetworks: ['127.0.0.1'] };
+
 describe('webhook sender', () => {
   let server: Server | undefined;
   afterEach(() => server?.close());
@@ -58,7 +61,12 @@ describe('webhook sender', () => {
 
   it('retries server errors with back-off and counts the outcome', async () => {
     const { calls, url } = await serve([500, 503, 200]);
-    const s = new WebhookSender(silentLogger(), { attempts: 5, backoffMs: 10, timeoutMs: 1000 });
+    const s = new WebhookSender(silentLogger(), {
+      ...LOOPBACK,
+      attempts: 5,
+      backoffMs: 10,
+      timeoutMs: 1000,
+    });
     s.send([{ id: 'h', url, minSeverity: 'warning', enabled: true }], alert, event);
     await s.idle();
     expect(calls).toHaveLength(3);
@@ -68,7 +76,12 @@ describe('webhook sender', () => {
 
   it('gives up on a client error at once and after the last attempt otherwise', async () => {
     const { calls, url } = await serve([400]);
-    const s = new WebhookSender(silentLogger(), { attempts: 3, backoffMs: 10, timeoutMs: 1000 });
+    const s = new WebhookSender(silentLogger(), {
+      ...LOOPBACK,
+      attempts: 3,
+      backoffMs: 10,
+      timeoutMs: 1000,
+    });
     s.send([{ id: 'h', url, minSeverity: 'warning', enabled: true }], alert, event);
     await s.idle();
     expect(calls).toHaveLength(1);
@@ -77,7 +90,12 @@ describe('webhook sender', () => {
 
   it('skips disabled hooks and alerts below their minimum severity', async () => {
     const { calls, url } = await serve([200]);
-    const s = new WebhookSender(silentLogger(), { attempts: 1, backoffMs: 10, timeoutMs: 1000 });
+    const s = new WebhookSender(silentLogger(), {
+      ...LOOPBACK,
+      attempts: 1,
+      backoffMs: 10,
+      timeoutMs: 1000,
+    });
     s.send(
       [
         { id: 'off', url, minSeverity: 'info', enabled: false },

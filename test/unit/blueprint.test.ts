@@ -83,6 +83,10 @@ describe('default blueprint (resources/blueprints/default.yaml)', () => {
         by: 'month',
         historyMonths: 3,
         aheadMonths: 3,
+        // Defaults of the policy fields the seed's entries do not spell out.
+        expression: 'columns',
+        retention: null,
+        archive: true,
       });
       // Seed 001: partitioned tables have the composite key (id, partition column); MySQL wants
       // the partition column in every unique key, and no foreign keys on partitioned tables.
@@ -382,6 +386,12 @@ describe('blueprint cross-checks', () => {
     ]);
   });
 
+  it("refuses a Redis key prefix inside Keel's own keys (a tenant could rewrite Keel's records)", () => {
+    const doc = raw();
+    doc.redis.keyPrefix = 'keel:tenant:{tenant}:';
+    expect(issuePaths(doc)).toEqual([['redis', 'keyPrefix']]);
+  });
+
   it("refuses a business table named like one of Keel's catalog tables", () => {
     const doc = raw();
     doc.mysql.databases[dbIndex('saas_unified_core')].tables[0].name = 'tenants';
@@ -416,5 +426,76 @@ describe('tenant collections', () => {
     const paths = issuePaths(doc);
     expect(paths).toHaveLength(1);
     expect(paths[0]?.slice(0, 3)).toEqual(['mongo', 'business', 'tenantCollections']);
+  });
+});
+
+describe('partition policies', () => {
+  const at = (): [number, number] => [
+    dbIndex('health_management'),
+    tableIndex('health_management', 'health_device_logs'),
+  ];
+  /** The issues of the blueprint with health_device_logs' `partition:` patched, path → message. */
+  function policyIssues(patch: Record<string, unknown>): Array<[string, string]> {
+    const doc = raw();
+    const [i, j] = at();
+    Object.assign(doc.mysql.databases[i].tables[j].partition, patch);
+    const r = blueprintSchema.safeParse(doc);
+    if (r.success) throw new Error('the blueprint was accepted');
+    return r.error.issues.map((x) => [x.path.slice(5).join('.'), x.message]);
+  }
+
+  it('keeps the existing entries working, with the defaults of the new fields', () => {
+    const t = tables.find((x) => x.name === 'health_device_logs');
+    expect(t?.partition).toEqual({
+      column: 'created_at',
+      by: 'month',
+      expression: 'columns',
+      historyMonths: 3,
+      aheadMonths: 3,
+      retention: null,
+      archive: true,
+    });
+  });
+
+  it.each([
+    [
+      { column: 'metric_type' },
+      'partition.column',
+      /metric_type is VARCHAR: columns partitioning needs DATE or DATETIME/,
+    ],
+    [{ column: 'recorded_at' }, 'partition.column', /not among the columns/],
+    [
+      { expression: 'unix_timestamp' },
+      'partition.column',
+      /created_at is DATETIME: unix_timestamp partitioning needs TIMESTAMP/,
+    ],
+    [{ aheadMonths: 0 }, 'partition.aheadMonths', /premake at least 1/],
+    [{ aheadMonths: 37 }, 'partition.aheadMonths', /premake at most 36/],
+    [
+      { retention: 2 },
+      'partition.retention',
+      /retention 2 is shorter than the 3 intervals of history/,
+    ],
+    [{ naming: 'p%Y' }, 'partition.naming', /needs %Y %m \(missing %m\)/],
+    [{ by: 'day', naming: 'p%Y%m' }, 'partition.naming', /missing %d/],
+    [{ naming: 'p`%Y%m' }, 'partition.naming', /lower-case letter/],
+    [{ by: 'year' }, 'partition.by', /./],
+  ])('refuses %j with the reason', (patch, path, message) => {
+    const issues = policyIssues(patch);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]![0]).toBe(path);
+    expect(issues[0]![1]).toMatch(message);
+  });
+
+  it('accepts a weekly TO_DAYS policy with retention and its own names', () => {
+    const doc = raw();
+    const [i, j] = at();
+    Object.assign(doc.mysql.databases[i].tables[j].partition, {
+      by: 'week',
+      expression: 'to_days',
+      retention: 52,
+      naming: 'w%Y%m%d',
+    });
+    expect(blueprintSchema.safeParse(doc).success).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,7 +8,8 @@ import { createCore, type Core } from '../../electron/main/bootstrap';
 import { silentLogger } from '../../electron/main/lib/logger';
 import { KeyCipher } from '../../electron/main/secrets/cipher';
 import { Router, type CallContext, type Handlers } from '../../electron/main/router/router';
-import { badPayloads } from '../support/bad-payloads';
+import { badPayloads, hostilePayloads } from '../support/bad-payloads';
+import { snapshotTree as snapshot } from '../support/file-snapshot';
 
 const ctx: CallContext = {
   shell: 'server',
@@ -35,7 +36,7 @@ describe('every contract method rejects malformed input with VALIDATION', () => 
     for (const [id, list] of perMethod) expect(list.length, id).toBeGreaterThanOrEqual(20);
   });
 
-  it('answers VALIDATION and never calls the handler', async () => {
+  it('answers VALIDATION and never calls the handler', { timeout: 120_000 }, async () => {
     const handlers = spyHandlers();
     const router = new Router(handlers, silentLogger());
     for (const [id, list] of perMethod) {
@@ -46,6 +47,18 @@ describe('every contract method rejects malformed input with VALIDATION', () => 
       }
       expect(handlers[id], id).not.toHaveBeenCalled();
     }
+  });
+
+  it('refuses every hand-written hostile value of each field kind (ids, paths, URLs, cron, 10 MB)', () => {
+    const accepted: string[] = [];
+    for (const [id, spec] of methodEntries) {
+      for (const h of hostilePayloads(spec.example)) {
+        if (spec.input.safeParse(h.payload).success) {
+          accepted.push(`${id} ${h.path} = ${safeJson(h.value).slice(0, 60)}`);
+        }
+      }
+    }
+    expect(accepted, 'schemas that accept a hostile value').toEqual([]);
   });
 
   it('accepts each method example (the generator starts from valid input)', async () => {
@@ -100,7 +113,7 @@ describe('bad input through the real services changes nothing on disk', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('leaves every state file byte-for-byte as it was', async () => {
+  it('leaves every state file byte-for-byte as it was', { timeout: 120_000 }, async () => {
     const before = await snapshot(dir);
     for (const [id, spec] of methodEntries) {
       for (const payload of badPayloads(spec.input, spec.example, 15)) {
@@ -111,12 +124,6 @@ describe('bad input through the real services changes nothing on disk', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 });
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const f of await readdir(dir)) out[f] = await readFile(join(dir, f), 'utf8');
-  return out;
-}
 
 function safeJson(v: unknown): string {
   try {

@@ -76,6 +76,24 @@ describe('InProcessJobRunner', () => {
     await expect(runner.cancel(j.id)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('a cancel that lands as the job starts, before its handler runs, still ends it', async () => {
+    // The handler only listens for 'abort': a signal already aborted when it is called would
+    // never fire, so the runner must not call it at all.
+    let called = false;
+    runner.register('health.sweep', (_p, ctx) => {
+      called = true;
+      return new Promise((_, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+      );
+    });
+    bus.subscribe('jobs.updated', (r) => {
+      if (r.state === 'running') void runner.cancel(r.id);
+    });
+    const j = await runner.start('health.sweep', { envId: 'demo' }, { actor: user });
+    expect((await runner.wait(j.id)).state).toBe('cancelled');
+    expect(called).toBe(false);
+  });
+
   it('throttles progress events to the interval', async () => {
     const events: number[] = [];
     bus.subscribe('jobs.progress', (p) => events.push(p.progress.done));

@@ -84,10 +84,14 @@ describe('parseConnectionUri', () => {
   });
 
   it('never echoes the password in an error', () => {
+    let error: unknown;
     try {
       parseConnectionUri('ftp://user:TopSecret@host');
     } catch (e) {
-      expect(String(e)).not.toContain('TopSecret');
+      error = e;
     }
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toMatch(/unsupported scheme/);
+    expect(String(error)).not.toContain('TopSecret');
   });
 });

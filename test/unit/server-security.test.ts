@@ -63,6 +63,31 @@ describe('server mode refuses what it must', () => {
     expect(await page.text()).toContain('keel serve');
   });
 
+  it('tells a browser a missing token from a wrong one and an expired session, in its language', async () => {
+    const html = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, { headers: { Accept: 'text/html', ...headers } });
+    const problem = async (res: Response) => {
+      expect(res.status).toBe(401);
+      return /data-problem="(\w+)"/.exec(await res.text())?.[1];
+    };
+    expect(await problem(await html('/'))).toBe('missing');
+    expect(await problem(await html('/?token=nope'))).toBe('wrong');
+    // A well-formed session this server does not know: it ended (or the server restarted).
+    const stale = (await session()).replace(/=.*/, `=${'0'.repeat(43)}`);
+    const expired = await html('/', { Cookie: stale });
+    expect(await problem(expired)).toBe('expired');
+
+    const zh = await (await html('/', { 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8' })).text();
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('此控制台需要访问令牌');
+    // Styled, and the style is allowed by its hash only: no 'unsafe-inline'.
+    const page = await html('/');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await page.text()).toContain('<style>');
+  });
+
   it('serves the contract with the bearer token', async () => {
     const res = await rpc('system.info', { Authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
@@ -122,19 +147,30 @@ describe('server mode refuses what it must', () => {
       ws.on('error', () => resolve({ status: -1 }));
     });
 
+  /** The session cookie the UI gets from `/?token=`. */
+  const session = async (): Promise<string> => {
+    const res = await fetch(`${base}/?token=${TOKEN}`, { redirect: 'manual' });
+    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  };
+
   it('refuses a WebSocket without the token or from another origin', async () => {
     expect((await open({})).status).toBe(401);
-    expect(
-      (await open({ Cookie: `keel_session=${TOKEN}`, Origin: 'http://evil.example' })).status,
-    ).toBe(403);
+    expect((await open({ Cookie: await session(), Origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
   });
 
   it('invokes methods and delivers subscribed events over the WebSocket', async () => {
-    const { ws } = await open({ Cookie: `keel_session=${TOKEN}`, Origin: base });
+    const { ws } = await open({ Cookie: await session(), Origin: base });
     if (!ws) throw new Error('no socket');
     const messages: Array<{ type: string; id?: number; topic?: string; result?: { ok: boolean } }> =
       [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+    let arrived: () => void = () => undefined;
+    const allThree = new Promise<void>((r) => (arrived = r));
+    ws.on('message', (d) => {
+      messages.push(JSON.parse(String(d)));
+      if (messages.length === 3) arrived();
+    });
     ws.send(JSON.stringify({ type: 'subscribe', topic: 'prefs.changed' }));
     ws.send(
       JSON.stringify({ type: 'invoke', id: 1, method: 'prefs.set', input: { theme: 'dark' } }),
@@ -142,7 +178,7 @@ describe('server mode refuses what it must', () => {
     ws.send(
       JSON.stringify({ type: 'invoke', id: 2, method: 'prefs.set', input: { theme: 'purple' } }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await allThree; // two results and the one event
     expect(messages.find((m) => m.id === 1)?.result).toMatchObject({
       ok: true,
       value: { theme: 'dark' },

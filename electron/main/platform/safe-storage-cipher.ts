@@ -2,11 +2,24 @@ import { safeStorage } from 'electron';
 import { KeelError } from '../../../shared/errors';
 import type { SecretCipher } from '../secrets/cipher';
 
-/** The async API (Electron 41+) where present, else the synchronous one; data is compatible. */
-interface AsyncSafeStorage {
-  isAsyncEncryptionAvailable?: () => Promise<boolean>;
-  encryptStringAsync?: (plain: string) => Promise<Buffer>;
-  decryptStringAsync?: (data: Buffer) => Promise<{ result: string } | string>;
+/**
+ * The synchronous safeStorage API: Electron 40.8 (the pinned release) has no async variant
+ * (`encryptStringAsync` and friends arrive in a later major), see its electron.d.ts.
+ */
+export type SafeStorageLike = Pick<
+  typeof safeStorage,
+  | 'isEncryptionAvailable'
+  | 'getSelectedStorageBackend'
+  | 'encryptString'
+  | 'decryptString'
+  | 'setUsePlainTextEncryption'
+>;
+
+export interface SafeStorageDeps {
+  storage?: SafeStorageLike;
+  platform?: NodeJS.Platform;
+  /** The user's "allow weak secret storage" setting, read when a secret is sealed or opened. */
+  allowWeak?: () => Promise<boolean>;
 }
 
 /**
@@ -14,34 +27,39 @@ interface AsyncSafeStorage {
  * KWallet). On Linux without a keyring the backend is `basic_text`: a hard-coded key that protects
  * nothing, so the cipher reports itself unsafe and storing needs the user's explicit opt-in.
  */
-export async function createSafeStorageCipher(): Promise<SecretCipher> {
-  const s = safeStorage as typeof safeStorage & AsyncSafeStorage;
-  const available = s.isAsyncEncryptionAvailable
-    ? await s.isAsyncEncryptionAvailable()
-    : s.isEncryptionAvailable();
+export async function createSafeStorageCipher(deps: SafeStorageDeps = {}): Promise<SecretCipher> {
+  const s = deps.storage ?? safeStorage;
+  const platform = deps.platform ?? process.platform;
+  const allowWeak = deps.allowWeak ?? (async () => false);
   const backend =
-    process.platform === 'linux'
+    platform === 'linux'
       ? s.getSelectedStorageBackend()
-      : process.platform === 'darwin'
+      : platform === 'darwin'
         ? 'keychain'
         : 'dpapi';
-  const safe = available && backend !== 'basic_text' && backend !== 'unknown';
+  const safe = s.isEncryptionAvailable() && backend !== 'basic_text' && backend !== 'unknown';
+
+  // In Electron 40, isEncryptionAvailable() stays false for `basic_text` until
+  // setUsePlainTextEncryption(true) (electron_api_safe_storage.cc: `use_password_v10`), and
+  // encryptString/decryptString throw while it is false. Switch only once the user opted in.
+  const ready = async (): Promise<void> => {
+    if (s.isEncryptionAvailable()) return;
+    if (platform === 'linux' && backend === 'basic_text' && (await allowWeak())) {
+      s.setUsePlainTextEncryption(true);
+      if (s.isEncryptionAvailable()) return;
+    }
+    throw new KeelError('SECRET_STORE_UNAVAILABLE', 'the OS keychain is not available');
+  };
   return {
     backend,
     safe,
     async encrypt(plain) {
-      if (!available)
-        throw new KeelError('SECRET_STORE_UNAVAILABLE', 'the OS keychain is not available');
-      const buf = s.encryptStringAsync ? await s.encryptStringAsync(plain) : s.encryptString(plain);
-      return buf.toString('base64');
+      await ready();
+      return s.encryptString(plain).toString('base64');
     },
     async decrypt(sealed) {
-      const buf = Buffer.from(sealed, 'base64');
-      if (s.decryptStringAsync) {
-        const r = await s.decryptStringAsync(buf);
-        return typeof r === 'string' ? r : r.result;
-      }
-      return s.decryptString(buf);
+      await ready();
+      return s.decryptString(Buffer.from(sealed, 'base64'));
     },
   };
 }

@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
 import type { Core } from '../bootstrap';
+import type { LoginItem } from './login-item';
+import { revealWindow } from './reveal';
+import { trayIconFile } from './tray-icon';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const TRAY_ICON = join(here, '../../resources/icons/tray.png');
+const TRAY_ICON = trayIconFile(join(here, '../../resources/icons'), process.platform);
 
 export interface Background {
   /** Whether closing the window should keep Keel running (schedules or jobs need this process). */
@@ -19,9 +22,7 @@ const alertsText = (firing: number, critical: number): string =>
 
 /** Show the console on the alerts page (a fixed hash, never anything from data). */
 export function openAlerts(w: BrowserWindow): void {
-  if (w.isMinimized()) w.restore();
-  w.show();
-  w.focus();
+  revealWindow(w);
   const go = (): void =>
     void w.webContents.executeJavaScript("location.hash = '#/alerts'").catch(() => undefined);
   if (w.webContents.isLoading()) w.webContents.once('did-finish-load', go);
@@ -33,7 +34,11 @@ export function openAlerts(w: BrowserWindow): void {
  * are running and how many alerts fire, opens the window, toggles start at login, and quits only on an explicit Quit
  * (asking first when a job is running).
  */
-export function createTray(core: Core, showWindow: () => BrowserWindow): Background {
+export function createTray(
+  core: Core,
+  showWindow: () => BrowserWindow,
+  loginItem: LoginItem,
+): Background {
   const tray = new Tray(nativeImage.createFromPath(TRAY_ICON));
   tray.setToolTip('Keel');
   let running = 0;
@@ -41,10 +46,10 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
   let critical = 0;
 
   const render = (): void => {
-    const login = app.getLoginItemSettings().openAtLogin;
+    const login = loginItem.enabled();
     tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: 'Open Keel', click: () => showWindow().show() },
+        { label: 'Open Keel', click: () => revealWindow(showWindow()) },
         { type: 'separator' },
         {
           label:
@@ -61,10 +66,14 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
           label: 'Start Keel at login',
           type: 'checkbox',
           checked: login,
-          click: (item) => {
-            app.setLoginItemSettings({ openAtLogin: item.checked, openAsHidden: true });
-            render();
-          },
+          // The tick shows what the OS holds afterwards, not what was clicked.
+          click: (item) =>
+            void loginItem
+              .set(item.checked)
+              .catch((err: unknown) =>
+                dialog.showErrorBox('Start at login could not be changed', String(err)),
+              )
+              .finally(render),
         },
         { label: 'Quit Keel', click: () => app.quit() },
       ]),
@@ -110,14 +119,14 @@ export function createTray(core: Core, showWindow: () => BrowserWindow): Backgro
     }, 1_000);
   });
   void refreshAlerts();
-  tray.on('click', () => showWindow().show());
+  tray.on('click', () => revealWindow(showWindow()));
   render();
 
   return {
     async shouldStay() {
       if ((await core.services.jobs.runningHere()) > 0) return true;
-      const schedules = await core.services.schedules.list().catch(() => []);
-      return schedules.some((s) => s.enabled);
+      const perEnv = await core.services.schedules.list().catch(() => []);
+      return perEnv.some((e) => e.schedules.some((s) => s.enabled));
     },
     async confirmQuit() {
       const n = await core.services.jobs.runningHere();

@@ -1,21 +1,36 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, dialog, shell, type WebContents } from 'electron';
+import { BrowserWindow, dialog, net, protocol, shell, type WebContents } from 'electron';
+import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { installPermissionHandlers } from './permissions';
+import { appUrlFor, isAppUrlFor, type AppLocation } from './app-url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const PRELOAD = join(here, '../preload/index.cjs');
-export const RENDERER_INDEX = join(here, '../renderer/index.html');
+export const RENDERER_DIR = join(here, '../renderer');
 export const ICON = join(here, '../../resources/icons/keel-256.png');
 
-/** The dev server (electron-vite dev) or the packaged file URL of the renderer. */
+const location = (): AppLocation => ({ devUrl: process.env.ELECTRON_RENDERER_URL || undefined });
+
+/** Before `ready`: app:// becomes a standard, secure scheme (its own origin, fetch, secure context). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+}
+
+/** After `ready`: app:// serves the built renderer folder, each response with the CSP header. */
+export function serveRenderer(csp: string): void {
+  protocol.handle('app', (req) =>
+    serveAppRequest(req, { rendererDir: RENDERER_DIR, csp, fetchFile: (u) => net.fetch(u) }),
+  );
+}
+
+/** The dev server (electron-vite dev) or the packaged renderer at app://keel/index.html. */
 export function appUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? `file://${RENDERER_INDEX}`;
+  return appUrlFor(location());
 }
 
 export function isAppUrl(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  if (dev) return url.startsWith(dev);
-  return url.startsWith(`file://${RENDERER_INDEX}`);
+  return isAppUrlFor(location(), url);
 }
 
 /** The console window, per Electron's security checklist. */
@@ -62,8 +77,7 @@ function lockDown(wc: WebContents): void {
     void confirmAndOpen(url);
     return { action: 'deny' };
   });
-  wc.session.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
-  wc.session.setPermissionCheckHandler(() => false);
+  installPermissionHandlers(wc.session, isAppUrl);
 }
 
 /** Open an http(s) link in the system browser, only after the user agrees. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Connection, ConnectionSecret } from '../../../shared/models/environment';
 import type { HealthEntry, HealthSnapshot, ProbeResult } from '../../../shared/models/health';
-import type { Disposable } from '../lib/disposables';
+import { DisposableOwner, MutableDisposable, timeoutTimer } from '../lib/disposables';
 import type { EventBus } from '../lib/event-bus';
 import { plainError } from '../stores/errors';
 import { createStoreClient, type ClientRegistry } from '../stores/registry';
@@ -29,11 +29,11 @@ const keyOf = (t: { envId: string; connectionId: string; endpoint: string }): st
  * never overlaps itself; a probe's time-out is shorter than the interval, so a dead store shows as
  * down within two intervals.
  */
-export class HealthService implements Disposable {
+export class HealthService extends DisposableOwner {
   private readonly entries = new Map<string, HealthEntry>();
   private readonly inFlight = new Map<string, Promise<ProbeResult>>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = false;
+  /** The next scheduled sweep; re-armed after each one, gone on dispose. */
+  private readonly next = this._register(new MutableDisposable());
 
   constructor(
     private readonly envs: EnvironmentsService,
@@ -41,21 +41,18 @@ export class HealthService implements Disposable {
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private intervalMs: number,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Start the schedule (the first sweep runs at once). */
   start(): void {
-    this.stopped = false;
     void this.tick();
   }
 
   setInterval(ms: number): void {
     this.intervalMs = ms;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.tick(), ms);
-      this.timer.unref?.();
-    }
+    if (this.next.value) this.schedule();
   }
 
   snapshot(envId?: string): HealthSnapshot {
@@ -134,11 +131,6 @@ export class HealthService implements Disposable {
     return p;
   }
 
-  dispose(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-  }
-
   private async tick(): Promise<void> {
     try {
       const targets = await this.targets();
@@ -153,11 +145,13 @@ export class HealthService implements Disposable {
     } catch (e) {
       this.logger.warn({ err: e }, 'health sweep failed');
     } finally {
-      if (!this.stopped) {
-        this.timer = setTimeout(() => void this.tick(), this.intervalMs);
-        this.timer.unref?.();
-      }
+      // After dispose the slot closes a new timer at once: a sweep in flight schedules nothing.
+      this.schedule();
     }
+  }
+
+  private schedule(): void {
+    this.next.value = timeoutTimer(this.intervalMs, () => void this.tick());
   }
 
   private base(t: Target) {

@@ -174,18 +174,24 @@ export function mapStoreError(e: unknown, ctx: ErrorContext): KeelError {
     (code === 'TIMEOUT' && /connect ETIMEDOUT/i.test(d.message ?? ''));
   if (ctx.tls && tlsSuspect) code = 'TLS_FAILED';
   const driverMsg = redactKnown(d.message ?? String(e), ctx.secrets ?? []);
+  // ioredis's state while it reconnects, not a cause: Keel's words only, the text in details.
+  const internal = ctx.kind === 'redis' && NOT_WRITABLE.test(d.message ?? '');
   const details: Record<string, unknown> = { kind: ctx.kind, address: ctx.address };
   if (d.code !== undefined) details.driverCode = d.code;
   if (d.errno !== undefined) details.errno = d.errno;
   if (d.sqlState !== undefined) details.sqlState = d.sqlState;
   if (d.codeName !== undefined) details.codeName = d.codeName;
   details.driverMessage = driverMsg;
+  const words = WORDS[code].replace('{address}', ctx.address);
   return new KeelError(
     code,
-    `${WORDS[code].replace('{address}', ctx.address)}: ${driverMsg}`,
+    internal ? `${words} (reconnecting)` : `${words}: ${driverMsg}`,
     details,
   );
 }
+
+/** ioredis's refusal of a command while its connection is not up (the offline queue is off). */
+export const NOT_WRITABLE = /Stream isn't writeable|enableOfflineQueue/i;
 
 const HINTS: Partial<Record<ErrorCode, string>> = {
   CONN_REFUSED:

@@ -110,6 +110,19 @@ export class InfluxStore extends BaseStore implements StoreClient {
     params: { db?: string; rp?: string; epoch?: 'ms' | 's' | 'ns' } = {},
     opts: CallOptions = {},
   ): Promise<InfluxQlResult[]> {
+    return (JSON.parse(await this.queryText(q, params, opts)) as { results: InfluxQlResult[] })
+      .results;
+  }
+
+  /**
+   * InfluxQL over `/query`, the response body as the server sent it (JSON text): for readers that
+   * must keep 64-bit integers and nanosecond times exact, which JSON.parse would round.
+   */
+  async queryText(
+    q: string,
+    params: { db?: string; rp?: string; epoch?: 'ms' | 's' | 'ns' } = {},
+    opts: CallOptions = {},
+  ): Promise<string> {
     return this.run(opts, async (signal) => {
       const body = new URLSearchParams({ q, ...params }).toString();
       const res = await this.request('POST', 'query', signal, {
@@ -117,7 +130,7 @@ export class InfluxStore extends BaseStore implements StoreClient {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       });
       if (res.status !== 200) throw httpError(res, 'query');
-      return (JSON.parse(res.body) as { results: InfluxQlResult[] }).results;
+      return res.body;
     });
   }
 

@@ -125,6 +125,8 @@ export class MysqlStore extends BaseStore implements StoreClient {
       bigNumberStrings: true,
       dateStrings: true,
       charset: 'utf8mb4',
+      // performance_schema.session_connect_attrs then says which Keel process holds a connection.
+      connectAttributes: { program_name: 'keel', _pid: String(process.pid) },
       ...(c.tls.enabled && {
         ssl: {
           rejectUnauthorized: c.tls.verify,

@@ -1,7 +1,7 @@
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import { KeelError } from '../../../shared/errors';
 import type { PoolStats } from '../../../shared/models/health';
-import { mapStoreError } from './errors';
+import { NOT_WRITABLE, mapStoreError } from './errors';
 import { backoffDelay } from './guard';
 import {
   addressOf,
@@ -16,6 +16,8 @@ export type RedisCommand = [name: string, ...args: Array<string | number | Buffe
 
 /** Reconnect back-off cap: short, so a store that returns is seen within a probe interval or two. */
 const MAX_RECONNECT_MS = 5000;
+/** How long close() waits for QUIT before dropping the socket. */
+const QUIT_WAIT_MS = 1000;
 
 /**
  * Redis through ioredis: standalone, Sentinel or Cluster. One multiplexed connection per endpoint
@@ -28,6 +30,12 @@ export class RedisStore extends BaseStore implements StoreClient {
   private readonly connecting = new Map<EndpointName, Promise<void>>();
   /** The last connection-level error, reported while ioredis reconnects in the background. */
   private lastError: Error | undefined;
+  /**
+   * Why the connection is down, as the failure that took it down: a hung server (it accepts
+   * connections and answers nothing) gives its reconnects no error of their own, and must stay a
+   * TIMEOUT, not become "nothing answered". Cleared when the connection is ready again.
+   */
+  private outage: KeelError | undefined;
 
   /** One command. */
   command(cmd: RedisCommand, opts: CallOptions = {}): Promise<unknown> {
@@ -118,7 +126,22 @@ export class RedisStore extends BaseStore implements StoreClient {
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
-    await Promise.allSettled(clients.map((c) => c.quit().catch(() => c.disconnect())));
+    // QUIT waits for an answer a hung server never gives: bounded, then the socket is dropped.
+    await Promise.allSettled(
+      clients.map((c) => {
+        if (c.status !== 'ready') return c.disconnect();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            c.disconnect();
+            resolve();
+          }, QUIT_WAIT_MS);
+        });
+        return Promise.race([c.quit().catch(() => c.disconnect()), late]).finally(() =>
+          clearTimeout(timer),
+        );
+      }),
+    );
   }
 
   private options(): RedisOptions {
@@ -171,9 +194,15 @@ export class RedisStore extends BaseStore implements StoreClient {
     if (!client) {
       client = this.create();
       client.on('connect', () => void this.created++);
-      client.on('ready', () => (this.lastError = undefined));
+      client.on('ready', () => {
+        this.lastError = undefined;
+        this.outage = undefined;
+      });
       // Errors surface through the calls; keeping the last one lets a call fail with its real cause.
-      client.on('error', (e: Error) => (this.lastError = e));
+      client.on('error', (e: Error) => {
+        this.lastError = e;
+        this.outage = undefined;
+      });
       this.clients.set(endpoint, client);
     }
     const pending = this.connecting.get(endpoint);
@@ -190,14 +219,12 @@ export class RedisStore extends BaseStore implements StoreClient {
         .finally(() => this.connecting.delete(endpoint));
       this.connecting.set(endpoint, attempt);
       await attempt;
+    } else if (client.status === 'connect' || client.status === 'connecting') {
+      // ioredis's own reconnect is under way: wait for it (the call's time-out bounds the wait,
+      // and a time-out drops the socket, so a handshake a hung server swallowed is retried).
+      await this.settled(client);
     } else if (client.status !== 'ready') {
-      throw (
-        this.lastError ??
-        new KeelError(
-          'CONN_REFUSED',
-          `${addressOf(this.connection)} is not connected (${client.status})`,
-        )
-      );
+      throw this.downError();
     }
     return client;
   }
@@ -206,15 +233,59 @@ export class RedisStore extends BaseStore implements StoreClient {
     return this.call('primary', opts, async () => fn(await this.ensure('primary')));
   }
 
+  /** Resolves when a connecting client is ready; rejects with why it is down if it closes. */
+  private settled(client: Redis | Cluster): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (e?: Error): void => {
+        client.off('ready', ready);
+        client.off('close', closed);
+        client.off('end', closed);
+        if (e) reject(e);
+        else resolve();
+      };
+      const ready = (): void => done();
+      const closed = (): void => done(this.downError());
+      client.on('ready', ready);
+      client.on('close', closed);
+      client.on('end', closed);
+    });
+  }
+
+  /** Why a call cannot go out now: what took the connection down, in Keel's words. */
+  private downError(): KeelError {
+    if (this.outage) {
+      const { code, details } = this.outage;
+      const address = addressOf(this.connection);
+      const words =
+        code === 'TIMEOUT'
+          ? `${address} did not answer in time and is not answering yet (reconnecting)`
+          : `${address} is not connected (reconnecting)`;
+      return new KeelError(code, words, { ...details, reconnecting: true });
+    }
+    if (this.lastError) return mapStoreError(this.lastError, this.errorContext());
+    return new KeelError(
+      'CONN_REFUSED',
+      `${addressOf(this.connection)} is not connected (reconnecting)`,
+    );
+  }
+
   protected override failed(e: KeelError): KeelError {
+    // ioredis refused the command because its connection is down: say why it is down.
+    if (NOT_WRITABLE.test(String(e.details?.driverMessage ?? ''))) {
+      return this.outage || this.lastError ? this.downError() : e;
+    }
     if (e.code !== 'TIMEOUT' && e.code !== 'CANCELLED') return e;
+    // Refused while ioredis reconnects on its own back-off: no socket of this call to drop.
+    if (e.details?.reconnecting === true) return e;
+    if (e.code === 'TIMEOUT') this.outage = e;
     // A timed-out or abandoned command may still be answered later, and ioredis would pair that
     // answer with the next command: start a fresh connection instead of trusting this one.
     this.clients.get('primary')?.disconnect(true);
     // While ioredis retried (a Sentinel that does not know the master…), it saw why.
-    if (e.code === 'TIMEOUT' && this.lastError) {
-      const why = mapStoreError(this.lastError, this.errorContext());
-      const said = String(why.details?.driverMessage ?? why.message);
+    const why = this.lastError && mapStoreError(this.lastError, this.errorContext());
+    // ioredis's own "not writeable" is no reason: it only says that the socket was down.
+    const said = why ? String(why.details?.driverMessage ?? why.message) : '';
+    if (e.code === 'TIMEOUT' && why && said && !NOT_WRITABLE.test(said)) {
       return new KeelError('TIMEOUT', `${e.message}; last error: ${said}`, {
         ...e.details,
         lastCode: why.code,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { KeelError } from '../../../shared/errors';
 import type { Connection, ConnectionSecret, StoreKind } from '../../../shared/models/environment';
-import type { Disposable } from '../lib/disposables';
+import { DisposableOwner, intervalTimer } from '../lib/disposables';
 import { InfluxStore } from './influx.store';
 import { MongoStore } from './mongo.store';
 import { MysqlStore } from './mysql.store';
@@ -42,18 +42,18 @@ interface Entry {
  * secret replaces its client; clients unused for longer than their idle time-out are closed;
  * everything is closed on dispose.
  */
-export class ClientRegistry implements Disposable {
+export class ClientRegistry extends DisposableOwner {
   private readonly entries = new Map<string, Entry>();
   private readonly creating = new Map<string, Promise<Entry>>();
-  private readonly sweeper: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly resolve: Resolver,
     private readonly logger: Logger,
     sweepEveryMs = 30_000,
   ) {
-    this.sweeper = setInterval(() => void this.closeIdle(), sweepEveryMs);
-    this.sweeper.unref();
+    super();
+    // The idle sweeper: closes clients nobody used for twice their idle time-out.
+    this._register(intervalTimer(sweepEveryMs, () => void this.closeIdle()));
   }
 
   async get(envId: string, connectionId: string): Promise<StoreClient> {
@@ -104,8 +104,9 @@ export class ClientRegistry implements Disposable {
     );
   }
 
-  async dispose(): Promise<void> {
-    clearInterval(this.sweeper);
+  /** The sweeper stops, then every client closes. */
+  override async dispose(): Promise<void> {
+    await super.dispose();
     await Promise.all([...this.entries.keys()].map((k) => this.drop(k)));
   }
 

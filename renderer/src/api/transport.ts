@@ -1,3 +1,4 @@
+import { maxRequestBytes, tooLargeMessage } from '@shared/contract/limits';
 import type { Result } from '@shared/errors';
 import { WS_PATH, type WsClientMessage, type WsServerMessage } from '@shared/ipc/channels';
 
@@ -79,14 +80,19 @@ export function wsTransport(url = defaultWsUrl()): Transport {
         topics.get(msg.topic)?.forEach((l) => l(msg.payload));
       }
     };
-    sock.onclose = () => {
+    sock.onclose = (ev) => {
       if (ws !== sock) return;
       setStatus('closed');
+      // 1009: the server refused a message as too big (its limit differs from this page's).
+      const error =
+        ev.code === 1009
+          ? { code: 'VALIDATION' as const, message: tooLargeMessage() }
+          : {
+              code: 'UNAVAILABLE' as const,
+              message: 'connection to Keel was lost during the call',
+            };
       for (const [id, resolve] of pending) {
-        resolve({
-          ok: false,
-          error: { code: 'UNAVAILABLE', message: 'connection to Keel was lost during the call' },
-        });
+        resolve({ ok: false, error });
         pending.delete(id);
       }
       const delay = Math.min(10_000, 250 * 2 ** attempt++) * (0.5 + Math.random() / 2);
@@ -99,9 +105,17 @@ export function wsTransport(url = defaultWsUrl()): Transport {
     shell: 'server',
     invoke(method, input) {
       const id = nextId++;
+      const msg: WsClientMessage = { type: 'invoke', id, method, input };
+      const bytes = oversize(JSON.stringify(msg));
+      // Refused here with the reason: sent, the server would close the socket (1009).
+      if (bytes !== undefined)
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'VALIDATION', message: tooLargeMessage(bytes) },
+        });
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        send({ type: 'invoke', id, method, input });
+        send(msg);
       });
     },
     subscribe(topic, listener) {
@@ -126,6 +140,13 @@ export function wsTransport(url = defaultWsUrl()): Transport {
       return () => void statusListeners.delete(listener);
     },
   };
+}
+
+/** The UTF-8 size of a message over the server's limit, else undefined (checked only when it may be). */
+function oversize(text: string): number | undefined {
+  if (text.length <= 64 * 1024) return undefined;
+  const bytes = new TextEncoder().encode(text).length;
+  return bytes > maxRequestBytes() ? bytes : undefined;
 }
 
 function defaultWsUrl(): string {

@@ -4,11 +4,13 @@ import { AlertsPage } from '../features/alerts/AlertsPage';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { HealthPage } from '../features/health/HealthPage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { PartitionsPage } from '../features/partitions/PartitionsPage';
 import { OverviewPage } from '../features/monitoring/OverviewPage';
 import { SchedulesPage } from '../features/schedules/SchedulesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TenantsPage } from '../features/tenants/TenantsPage';
 import { AppStateProvider, useAppState } from './AppState';
+import { LocalAlertsBanner } from '../features/alerts/LocalAlertsBanner';
 import { ConnectionBanner } from './ConnectionBanner';
 import { PageErrorBoundary } from './ErrorBoundary';
 import { NavBar } from './NavBar';
@@ -16,12 +18,14 @@ import { useRoute, type RouteId } from './router';
 import { ShortcutsProvider } from './shortcuts';
 import { ToastProvider } from './toasts';
 import { TopBar } from './TopBar';
+import './shell.css';
 
 const PAGES: Record<RouteId, ComponentType> = {
   overview: OverviewPage,
   health: HealthPage,
   connections: ConnectionsPage,
   tenants: TenantsPage,
+  partitions: PartitionsPage,
   alerts: AlertsPage,
   jobs: JobsPage,
   schedules: SchedulesPage,
@@ -77,6 +81,7 @@ function Shell() {
       <div className="shell-main">
         <TopBar />
         <ConnectionBanner />
+        <LocalAlertsBanner />
         <main id="main" ref={main} tabIndex={-1} className="content">
           <PageErrorBoundary resetKey={route}>
             <Page />

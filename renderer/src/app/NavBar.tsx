@@ -13,6 +13,7 @@ const ICONS: Record<RouteId, string> = {
   health: 'M2 9h3l2-5 3 10 2-5h4',
   connections: 'M5 3v4M11 3v4M3 7h10v2a5 5 0 0 1-10 0zM8 14v2',
   tenants: 'M2.5 14V5.5L8 2.5l5.5 3V14M6 14v-3h4v3M6 7h1M9 7h1',
+  partitions: 'M2.5 3h11v10h-11zM6 3v10M9.5 3v10M2.5 7h11',
   alerts: 'M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11zM6.5 14h3',
   jobs: 'M3 4h10M3 8h10M3 12h6',
   schedules: 'M8 2.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11zM8 5v3l2 1.5',

@@ -1,15 +1,19 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../components/Dialog';
+import { ROUTE_IDS } from './router';
+import { GO_KEYS } from './shortcuts';
 
+/** Every shortcut: the `g` pages come from the same table the key handler reads, in nav order. */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
+  const go = Object.entries(GO_KEYS).sort(
+    ([, a], [, b]) => ROUTE_IDS.indexOf(a) - ROUTE_IDS.indexOf(b),
+  );
   const rows: Array<[string[], string]> = [
-    [['g', 'h'], t('shortcuts.goHealth')],
-    [['g', 'c'], t('shortcuts.goConnections')],
-    [['g', 't'], t('shortcuts.goTenants')],
-    [['g', 'j'], t('shortcuts.goJobs')],
-    [['g', 'd'], t('shortcuts.goSchedules')],
-    [['g', 's'], t('shortcuts.goSettings')],
+    ...go.map(([key, route]): [string[], string] => [
+      ['g', key],
+      t('shortcuts.goTo', { page: t(`nav.${route}`) }),
+    ]),
     [['r'], t('shortcuts.refresh')],
     [['/'], t('shortcuts.search')],
     [['n'], t('shortcuts.newTenant')],

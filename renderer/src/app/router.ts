@@ -5,13 +5,14 @@ export const ROUTE_IDS = [
   'health',
   'connections',
   'tenants',
+  'partitions',
   'alerts',
   'jobs',
   'schedules',
   'settings',
 ] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
-export const DEFAULT_ROUTE: RouteId = 'health';
+export const DEFAULT_ROUTE: RouteId = 'overview';
 
 /** `#/jobs` → 'jobs'; anything unknown → undefined. */
 export function parseHash(hash: string): RouteId | undefined {

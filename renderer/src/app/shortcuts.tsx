@@ -17,6 +17,7 @@ export const GO_KEYS: Readonly<Record<string, RouteId>> = {
   h: 'health',
   c: 'connections',
   t: 'tenants',
+  p: 'partitions',
   a: 'alerts',
   j: 'jobs',
   d: 'schedules',

@@ -1,9 +1,8 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
-import { toKeelError } from '../lib/errors';
-import { Dialog } from './Dialog';
 import { ErrorCallout } from './ErrorText';
+import { FormDialog } from './form/FormDialog';
+import { useSubmit } from './form/useSubmit';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -17,34 +16,18 @@ export interface ConfirmDialogProps {
   typeToConfirm?: string;
   /** Keeps the button disabled while fields given as children are not filled in (a reason…). */
   confirmDisabled?: boolean;
-  /** Runs the action; the dialog closes when it resolves and shows the error when it rejects. */
+  /**
+   * Runs the action; the dialog closes when it resolves and shows the error when it rejects.
+   * While it runs, Esc and × do nothing: the user sees how it ended.
+   */
   onConfirm: () => Promise<unknown> | void;
 }
 
-export function ConfirmDialog({
-  open,
-  onClose,
-  title,
-  children,
-  confirmLabel,
-  danger = false,
-  typeToConfirm,
-  confirmDisabled,
-  onConfirm,
-}: ConfirmDialogProps) {
+export function ConfirmDialog({ open, onClose, title, ...body }: ConfirmDialogProps) {
   return (
-    <Dialog open={open} onClose={onClose} title={title} size="sm" testId="confirm-dialog">
-      <ConfirmBody
-        onClose={onClose}
-        confirmLabel={confirmLabel}
-        danger={danger}
-        typeToConfirm={typeToConfirm}
-        confirmDisabled={confirmDisabled}
-        onConfirm={onConfirm}
-      >
-        {children}
-      </ConfirmBody>
-    </Dialog>
+    <FormDialog open={open} onClose={onClose} title={title} size="sm" testId="confirm-dialog">
+      <ConfirmBody onClose={onClose} {...body} />
+    </FormDialog>
   );
 }
 
@@ -61,28 +44,18 @@ function ConfirmBody({
   const { t } = useTranslation();
   const inputId = useId();
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<KeelError | undefined>();
+  const submit = useSubmit(async () => {
+    await onConfirm();
+    onClose();
+  });
+  const { busy, error } = submit;
   const ready = (typeToConfirm === undefined || typed === typeToConfirm) && !confirmDisabled;
-
-  const confirm = async (): Promise<void> => {
-    if (!ready || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (e) {
-      setError(toKeelError(e));
-      setBusy(false);
-    }
-  };
 
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        void confirm();
+        if (ready) void submit.run();
       }}
     >
       <div className="stack">

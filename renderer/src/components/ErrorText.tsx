@@ -39,7 +39,7 @@ export function PlainErrorView({
         <code className="error-code">{error.code}</code>
         {at !== undefined && (
           <time className="muted" dateTime={at} title={fmt.dateTime(at)}>
-            {fmt.relative(at)}
+            {fmt.ago(at)}
           </time>
         )}
       </div>

@@ -4,9 +4,36 @@ import { cx } from '../lib/cx';
 interface BaseProps {
   id: string;
   label: ReactNode;
+  /** Marked next to the label (and `aria-required`); the form's schema still says why. */
+  required?: boolean | undefined;
   error?: string | undefined;
   hint?: ReactNode;
   className?: string;
+}
+
+/**
+ * A field's label, with the required marker the form's schema makes true. The marker sits beside
+ * the label, not in it, so the field's accessible name stays its label; assistive tech hears
+ * "required" from the input's own `required` attribute.
+ */
+export function FieldLabel({
+  htmlFor,
+  required,
+  children,
+}: {
+  htmlFor: string;
+  required?: boolean | undefined;
+  children: ReactNode;
+}) {
+  if (!required) return <label htmlFor={htmlFor}>{children}</label>;
+  return (
+    <span className="field-label-row">
+      <label htmlFor={htmlFor}>{children}</label>
+      <span className="required-mark" aria-hidden="true" data-testid="required-mark">
+        *
+      </span>
+    </span>
+  );
 }
 
 const describedBy = (id: string, error?: string, hint?: ReactNode): string | undefined =>
@@ -50,9 +77,8 @@ export function TextField({
 }: BaseProps & {
   value: string;
   onChange: (v: string) => void;
-  type?: 'text' | 'password' | 'number' | 'url';
+  type?: 'text' | 'password' | 'number' | 'url' | 'datetime-local';
   placeholder?: string | undefined;
-  required?: boolean;
   disabled?: boolean;
   readOnly?: boolean;
   autoFocus?: boolean;
@@ -65,7 +91,9 @@ export function TextField({
   const { mono, testId, ...inputProps } = rest;
   return (
     <div className={cx('field', className)}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} required={inputProps.required}>
+        {label}
+      </FieldLabel>
       <input
         id={id}
         type={type}
@@ -96,6 +124,7 @@ export function TextAreaField({
   rows = 4,
   placeholder,
   disabled,
+  required,
   testId,
 }: BaseProps & {
   value: string;
@@ -107,11 +136,14 @@ export function TextAreaField({
 }) {
   return (
     <div className={cx('field', className)}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} required={required}>
+        {label}
+      </FieldLabel>
       <textarea
         id={id}
         className="input mono"
         rows={rows}
+        required={required}
         value={value}
         placeholder={placeholder}
         disabled={disabled}
@@ -136,6 +168,7 @@ export function SelectField<V extends string>({
   onChange,
   options,
   disabled,
+  required,
   testId,
 }: BaseProps & {
   value: V;
@@ -146,11 +179,14 @@ export function SelectField<V extends string>({
 }) {
   return (
     <div className={cx('field', className)}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} required={required}>
+        {label}
+      </FieldLabel>
       <select
         id={id}
         className="input"
         value={value}
+        required={required}
         disabled={disabled}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, error, hint)}
@@ -199,4 +235,9 @@ export function CheckboxField({
       <Messages id={id} error={error} hint={hint} />
     </div>
   );
+}
+
+/** A date and time in the user's time zone (`datetime-local`; the value is `YYYY-MM-DDTHH:mm`). */
+export function DateTimeField(props: Omit<Parameters<typeof TextField>[0], 'type'>) {
+  return <TextField {...props} type="datetime-local" />;
 }

@@ -27,7 +27,10 @@ export function roundLatency(ms: number): number {
   return ms < 10 ? Math.round(ms * 10) / 10 : Math.round(ms);
 }
 
-/** Pick the largest sensible unit for a relative time. */
+/**
+ * Pick the largest sensible unit for a relative time. Days are calendar days in local time
+ * (Tuesday 23:00 → Thursday 01:00 is "in 2 days", not 26 hours rounded to "tomorrow").
+ */
 export function relativeParts(
   fromMs: number,
   nowMs: number,
@@ -37,7 +40,25 @@ export function relativeParts(
   if (abs < 60) return [sec, 'second'];
   if (abs < 3600) return [Math.round(sec / 60), 'minute'];
   if (abs < 86_400) return [Math.round(sec / 3600), 'hour'];
-  return [Math.round(sec / 86_400), 'day'];
+  return [calendarDays(fromMs, nowMs), 'day'];
+}
+
+/** Local midnights between two moments (rounded: a DST day is 23 or 25 hours). */
+function calendarDays(fromMs: number, nowMs: number): number {
+  const midnight = (ms: number): number => {
+    const d = new Date(ms);
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  };
+  return Math.round((midnight(fromMs) - midnight(nowMs)) / 86_400_000);
+}
+
+/**
+ * A relative time for something that has already happened: never in the future. A server's
+ * timestamp can be ahead of the page's clock tick (a probe just run, a skewed server clock); it
+ * reads "now", not "in 2 seconds".
+ */
+export function agoParts(fromMs: number, nowMs: number): ReturnType<typeof relativeParts> {
+  return relativeParts(Math.min(fromMs, nowMs), nowMs);
 }
 
 /** `a` − `b` of two ISO dates in ms, or undefined when either is missing. */

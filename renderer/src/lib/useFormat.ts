@@ -1,6 +1,13 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { durationParts, isoLocal, relativeParts, roundLatency, timeLocal } from './format';
+import {
+  agoParts,
+  durationParts,
+  isoLocal,
+  relativeParts,
+  roundLatency,
+  timeLocal,
+} from './format';
 
 /** Formatters bound to the current language. */
 export function useFormat() {
@@ -23,6 +30,11 @@ export function useFormat() {
       time: (iso: string): string => timeLocal(new Date(iso)),
       relative: (iso: string, nowMs = Date.now()): string => {
         const [n, unit] = relativeParts(Date.parse(iso), nowMs);
+        return rel.format(n, unit);
+      },
+      /** Like `relative`, for what has happened already: a time ahead of `nowMs` reads "now". */
+      ago: (iso: string, nowMs = Date.now()): string => {
+        const [n, unit] = agoParts(Date.parse(iso), nowMs);
         return rel.format(n, unit);
       },
     };

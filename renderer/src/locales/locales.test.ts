@@ -1,50 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '@shared/errors';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
-type Tree = { [k: string]: string | Tree };
+/** i18next plural forms: English has _one/_other, Chinese only _other; the key is the same. */
+const PLURAL = /_(zero|one|two|few|many|other)$/;
 
-/** Leaf keys with plural suffixes folded (Chinese has only `_other`). */
-function keys(tree: Tree, prefix = ''): Set<string> {
-  const out = new Set<string>();
-  for (const [k, v] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.add(path.replace(/_(zero|one|two|few|many|other)$/, ''));
-    else for (const x of keys(v, path)) out.add(x);
-  }
-  return out;
+function keys(obj: unknown, prefix = ''): string[] {
+  if (typeof obj !== 'object' || obj === null) return [prefix];
+  return Object.entries(obj).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
+const base = (list: string[]): Set<string> => new Set(list.map((k) => k.replace(PLURAL, '')));
 
-function leaf(tree: Tree, path: string): string | undefined {
-  let node: string | Tree | undefined = tree;
-  for (const part of path.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-  return typeof node === 'string' ? node : undefined;
-}
-
-describe('locales', () => {
-  it('zh-CN translates every English string and no others', () => {
-    const a = keys(en as Tree);
-    const b = keys(zhCN as Tree);
-    expect([...a].filter((k) => !b.has(k))).toEqual([]);
-    expect([...b].filter((k) => !a.has(k))).toEqual([]);
+describe('locale files', () => {
+  it('have the same keys in English and Simplified Chinese (plural forms aside)', () => {
+    const a = base(keys(en));
+    const b = base(keys(zhCN));
+    expect(
+      [...a].filter((k) => !b.has(k)),
+      'in en.json, not in zh-CN.json',
+    ).toEqual([]);
+    expect(
+      [...b].filter((k) => !a.has(k)),
+      'in zh-CN.json, not in en.json',
+    ).toEqual([]);
   });
 
-  it('every error code has a title and a hint in both languages', () => {
-    for (const tree of [en, zhCN] as Tree[]) {
-      for (const code of ERROR_CODES) {
-        expect(leaf(tree, `errors.${code}.title`), code).toBeTruthy();
-        expect(leaf(tree, `errors.${code}.hint`), code).toBeTruthy();
-      }
+  it('have an _other form for every plural key', () => {
+    for (const list of [keys(en), keys(zhCN)]) {
+      const plural = list.filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, ''));
+      const missing = plural.filter((k) => !list.includes(`${k}_other`));
+      expect([...new Set(missing)]).toEqual([]);
     }
   });
 
-  it('uses the same interpolation variables in both languages', () => {
-    const vars = (s: string) => [...s.matchAll(/{{\s*(\w+)/g)].map((m) => m[1]).sort();
-    for (const key of keys(en as Tree)) {
-      const e = leaf(en as Tree, key) ?? leaf(en as Tree, `${key}_other`) ?? '';
-      const z = leaf(zhCN as Tree, key) ?? leaf(zhCN as Tree, `${key}_other`) ?? '';
-      expect(vars(z), key).toEqual(vars(e));
-    }
+  it('translate every string (no empty values)', () => {
+    const empty = (obj: unknown, prefix = ''): string[] =>
+      typeof obj === 'string'
+        ? obj.trim() === ''
+          ? [prefix]
+          : []
+        : Object.entries(obj as object).flatMap(([k, v]) => empty(v, `${prefix}.${k}`));
+    expect(empty(en)).toEqual([]);
+    expect(empty(zhCN)).toEqual([]);
   });
 });

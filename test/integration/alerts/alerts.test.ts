@@ -51,7 +51,8 @@ describe('alerts on shared storage, two consoles', () => {
       logger: silentLogger(),
       monitor: true,
       monitoring: { intervalMs: INTERVAL_MS, slowEvery: 5 },
-      alertWebhooks: { attempts: 5, backoffMs: 200, timeoutMs: 2000 },
+      // The test's webhook listens on loopback, which only an allow-list opens.
+      alertWebhooks: { attempts: 5, backoffMs: 200, timeoutMs: 2000, allowNetworks: ['127.0.0.1'] },
       env: {
         KEEL_ENV_ID: ENV,
         KEEL_CONN_CORE_URI: `mysql://root@127.0.0.1:${db.port}/`,

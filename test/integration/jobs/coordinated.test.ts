@@ -216,7 +216,7 @@ describe.skipIf(!cliBuilt())(
           },
           /time zone/,
         ],
-        ['schedules.preview', { cron: '0 25 * * *' }, /expected range 0-23/],
+        ['schedules.preview', { cron: '0 25 * * *' }, /hour: "25" is not in 0-23/],
       ];
       for (const [method, input, reason] of bad) {
         const r = await console1.router.dispatch(method, input, ctx);
@@ -229,7 +229,9 @@ describe.skipIf(!cliBuilt())(
       expect(await queue.getJobCounts()).toEqual(countsBefore);
       const [jobsAfter] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM keel.keel_job');
       expect(jobsAfter?.n).toBe(jobsBefore?.n);
-      expect(await call<unknown[]>('schedules.list', { envId: 'ops' })).toEqual([]);
+      expect(await call<unknown[]>('schedules.list', { envId: 'ops' })).toEqual([
+        { envId: 'ops', schedules: [] },
+      ]);
       await queue.close();
     });
 

@@ -108,6 +108,11 @@ describe('MySQL collector against MariaDB', () => {
           group: 'replication@primary',
           reason: expect.stringMatching(/REPLICATION CLIENT|privilege/i),
         }),
+        // Nor may it read InnoDB's statistics table: sizes come from information_schema, said so.
+        expect.objectContaining({
+          group: 'innodb_table_stats',
+          reason: expect.stringMatching(/innodb_table_stats cannot be read.*information_schema/),
+        }),
       ]);
       // information_schema shows it nothing of shop: no sizes, and no error either.
       expect(valueOf(points, 'mysql.database_data_bytes', { database: 'shop' })).toBeUndefined();

@@ -6,7 +6,6 @@ import { createCore, type Core } from '../../../electron/main/bootstrap';
 import { silentLogger } from '../../../electron/main/lib/logger';
 import { KeyCipher } from '../../../electron/main/secrets/cipher';
 import {
-  sleep,
   startInfluxDb,
   startMariaDb,
   waitFor,
@@ -66,31 +65,43 @@ describe('metric history: one writer per team', () => {
         if (e.connectionId === 'core' && !e.error) sweeps[i] = (sweeps[i] as number) + 1;
       }),
     );
-    // Let the lease settle (the alert loop takes it on its first ticks), then count afresh.
+    // Let the lease settle: one leads, and both have swept twice more since (a sweep in flight
+    // when the lease moved may still have been written by the other). Then count afresh.
     await waitFor(
       async () =>
         (await a.services.alerts.isLeader('one')) !== (await b.services.alerts.isLeader('one')),
       { timeoutMs: 20_000, what: 'one console leading' },
     );
-    await sleep(2500);
+    sweeps.fill(0);
+    await waitFor(() => sweeps.every((n) => n >= 2), {
+      timeoutMs: 30_000,
+      what: 'two sweeps each',
+    });
     const since = Date.now();
     sweeps.fill(0);
-    await sleep(8000);
+    await waitFor(() => sweeps.every((n) => n >= 6), {
+      timeoutMs: 60_000,
+      what: 'six sweeps each',
+    });
+    const until = Date.now();
+    const [na, nb] = sweeps as [number, number];
+    const leaderSweeps = (await a.services.alerts.isLeader('one')) ? na : nb;
     const count = async (): Promise<number> => {
       const r = await influx.query(
-        `SELECT count("value") FROM "keel.mysql.threads_connected" WHERE "env" = 'one' AND time >= ${since}ms`,
+        `SELECT count("value") FROM "keel.mysql.threads_connected" WHERE "env" = 'one' AND time >= ${since}ms AND time < ${until}ms`,
         { db: 'platform_metrics' },
       );
       return Number(r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0);
     };
-    // Written points arrive within a flush or two.
-    await sleep(2500);
-    const written = await count();
-    const [na, nb] = sweeps as [number, number];
-    expect(na).toBeGreaterThan(4);
-    expect(nb).toBeGreaterThan(4);
-    // One console's worth of points (allow the sweeps at the edges of the window), not two.
-    expect(written).toBeGreaterThan(0);
+    // The leader's points of the window arrive within a flush or two: wait for them (less the
+    // sweeps at its edges), then the window holds one console's worth, not two.
+    const written = await waitFor(
+      async () => {
+        const n = await count();
+        return n >= leaderSweeps - 2 ? n : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: "the leader's points written" },
+    );
     expect(written).toBeLessThanOrEqual(Math.max(na, nb) + 3);
     expect(written).toBeLessThan(na + nb - 2);
   }, 90_000);

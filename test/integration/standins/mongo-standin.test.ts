@@ -154,6 +154,31 @@ describe.skipIf(usingReal)('Keel MongoDB stand-in specifics', () => {
     expect((err as MongoServerError).code).toBe(18);
   });
 
+  it('gives startup users root unless they are given roles, and enforces those roles', async () => {
+    const standIn = await track({
+      users: [
+        { user: 'boss', password: 'pw' },
+        { user: 'viewer', password: 'pw', roles: [{ role: 'read', db: 'app' }] },
+      ],
+    });
+    const boss = client(withCredentials(standIn.url, 'boss', 'pw'));
+    await boss.db('app').collection('c').insertOne({ a: 1 });
+    const status = await boss.db('admin').command({ connectionStatus: 1 });
+    expect(status.authInfo.authenticatedUserRoles).toEqual([{ role: 'root', db: 'admin' }]);
+    const viewer = client(withCredentials(standIn.url, 'viewer', 'pw'));
+    expect(await viewer.db('app').collection('c').countDocuments()).toBe(1);
+    const refused = await viewer
+      .db('app')
+      .collection('c')
+      .deleteMany({})
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((refused as MongoServerError).code).toBe(13);
+    expect(await boss.db('app').collection('c').countDocuments()).toBe(1);
+  });
+
   it('answers a legacy OP_QUERY isMaster with an OP_REPLY', async () => {
     const standIn = await track();
     const query = Buffer.from(serialize({ isMaster: 1 }));

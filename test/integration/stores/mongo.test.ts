@@ -92,11 +92,15 @@ describe('Mongo store: auth and outages (stand-in only: needs control of the ser
   );
 
   it.skipIf(Boolean(process.env.KEEL_TEST_MONGO_URL))(
-    'reports a secondary with its replication lag',
+    // The secondary's lag is read by the collector from replSetGetStatus (asserted in
+    // test/integration/monitoring/store-collectors.test.ts); the stand-in cannot be a secondary.
+    'reports the primary of a replica set as primary, without a lag of its own',
     async () => {
       const m = await startMongoStandIn({ replicaSet: { name: 'rs0', lagSec: 7 } });
       const s = new MongoStore({ connection: conn('mongodb', m.host, m.port), secret: undefined });
-      expect((await s.probe('primary')).serverRole).toBe('primary');
+      const facts = await s.probe('primary');
+      expect(facts.serverRole).toBe('primary');
+      expect(facts.replicationLagSec).toBeUndefined();
       await s.close();
       await m.stop();
     },

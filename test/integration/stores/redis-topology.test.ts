@@ -83,12 +83,17 @@ describe('Redis store against a real Redis Cluster (3 masters)', () => {
     );
     if (created.status !== 0)
       throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    // A cluster is formed when every node says so: right after `--cluster create` the first node
+    // may report ok while the others still gossip `cluster_state:fail`, and ioredis's ready check
+    // asks a random node, failing and backing off until that one agrees (the CI time-out seen).
     await waitFor(
       () =>
-        spawnSync('redis-cli', ['-p', String(nodes[0]?.port), 'CLUSTER', 'INFO'], {
-          encoding: 'utf8',
-        }).stdout.includes('cluster_state:ok'),
-      { timeoutMs: 15_000, what: 'cluster_state:ok' },
+        nodes.every((n) =>
+          spawnSync('redis-cli', ['-p', String(n.port), 'CLUSTER', 'INFO'], {
+            encoding: 'utf8',
+          }).stdout.includes('cluster_state:ok'),
+        ),
+      { timeoutMs: 30_000, what: 'cluster_state:ok on every node' },
     );
   });
   afterAll(async () => Promise.all(nodes.map((n) => n.stop())));

@@ -13,33 +13,17 @@ import type {
   TenantSummary,
 } from '../../../shared/tenants';
 import { silentLogger } from '../../../electron/main/lib/logger';
-import { TenantsService } from '../../../electron/main/services/tenants/tenants.service';
-import type { JobContext } from '../../../electron/main/services/jobs/types';
+import { TenantProvisioner } from '../../../electron/main/services/tenants/provisioner';
 import { cliBuilt, CLI } from '../../support/agent';
 import {
   JOB_THREAD,
   nothingLeft,
   startTenantPlatform,
   type TenantPlatform,
+  directJob,
 } from '../../support/tenants';
 
 const ENV = 'plat';
-
-/** A job context for calling the service directly (fault injection), as a runner would give. */
-function directJob(signal = new AbortController().signal): JobContext & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    id: `direct-${Math.random().toString(36).slice(2)}`,
-    runKey: 'direct',
-    attempt: 1,
-    actor: { type: 'user', name: 'fault@test' },
-    queuedAt: new Date().toISOString(),
-    signal,
-    progress: () => undefined,
-    log: (_l, msg) => void lines.push(msg),
-    lines,
-  };
-}
 
 describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_MONGO_URL, else the stand-in)', () => {
   let p: TenantPlatform;
@@ -118,7 +102,7 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
     expect(f.journal).toEqual([]);
     expect(f.colls).toHaveLength(9);
     expect(f.acl).toHaveLength(1);
-    expect(f.keys).toEqual([`t:${id}:quota`]);
+    expect(f.keys).toEqual([`keel:tenant:${id}:quota`]);
     expect(f.buckets).toEqual([`tenant_${id}`]);
     const idx = await p.mongoClient.db('business_db').collection(`tenant_${id}_users`).indexes();
     expect(idx.map((i) => i.name)).toEqual(expect.arrayContaining(['username_1', 'email_1']));
@@ -126,7 +110,7 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
     expect(detail.tenant.tier).toBe(tier);
     expect(detail.footprint.errors).toEqual([]);
     expect(detail.footprint.mongo?.collections).toHaveLength(9);
-    expect(detail.footprint.redis).toMatchObject({ keys: 1, aclEnabled: true });
+    expect(detail.footprint.redis).toMatchObject({ keys: 0, aclEnabled: true });
     expect(detail.footprint.influx?.exists).toBe(true);
     if (tier !== 'shared') {
       const parts = await p.db.query<{ n: number }>(
@@ -315,7 +299,7 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
       const keys = await stepsOf();
       expect(keys.length).toBeGreaterThan(10);
       for (const failAt of keys) {
-        const svc = new TenantsService({
+        const svc = new TenantProvisioner({
           envs: p.core.services.environments,
           registry: p.core.services.registry,
           bus: p.core.bus,
@@ -338,7 +322,7 @@ describe('tenants on real MariaDB, Redis and InfluxDB (Mongo: real if KEEL_TEST_
 
     it('a cancel half-way also leaves nothing behind', async () => {
       const ctl = new AbortController();
-      const svc = new TenantsService({
+      const svc = new TenantProvisioner({
         envs: p.core.services.environments,
         registry: p.core.services.registry,
         bus: p.core.bus,

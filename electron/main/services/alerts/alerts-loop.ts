@@ -1,21 +1,31 @@
 import type { Logger } from 'pino';
 import type { Webhook } from '../../../../shared/alerts';
-import type { Disposable } from '../../lib/disposables';
+import { DisposableOwner, intervalTimer, MutableDisposable } from '../../lib/disposables';
 import type { EventBus } from '../../lib/event-bus';
 import type { EnvironmentsService } from '../environments/environments.service';
 import type { MonitoringService } from '../monitoring/monitoring.service';
-import { evaluate, track, type ConnTrack } from './evaluator';
+import { evaluate, reachability, track, trackProbe, type ConnTrack } from './evaluator';
 import type { LeaderLease } from './leader';
+import type { ChangeCursor } from './change-cursor';
+import { defaultRules } from './defaults';
+import { LocalAlerts, coreAway, type SharedSnapshot } from './local-mode';
 import type { AlertStore } from './store';
 import type { WebhookSender } from './webhooks';
 
 export interface EnvCtx {
   store: AlertStore;
   lease: LeaderLease | undefined;
-  /** Newest `updatedAt` seen (epoch ms), to tell other consoles' changes. */
-  seenUpTo: number;
+  /** How far this console has read the alerts, to tell other consoles' changes and announce firings. */
+  cursor: ChangeCursor;
   busy: boolean;
+  /** The shared state last read, to evaluate from while the core database is away. */
+  snapshot?: SharedSnapshot;
+  /** Ticks since the snapshot was read (a console that does not lead reads it now and then). */
+  snapshotAge?: number;
 }
+
+/** A console that does not lead reads the shared state for its snapshot every this many ticks. */
+const SNAPSHOT_EVERY = 6;
 
 export interface LoopDeps {
   envs: EnvironmentsService;
@@ -33,17 +43,22 @@ export interface LoopDeps {
  * transitions, sends webhooks, and publishes what changed in the shared state (its own writes
  * and other consoles').
  */
-export class AlertsLoop implements Disposable {
+export class AlertsLoop extends DisposableOwner {
   /** Evaluations run and alert writes made by this console (only the leader's grow). */
   readonly stats = { evaluations: 0, writes: 0, conflicts: 0 };
   private readonly conns = new Map<string, Map<string, ConnTrack>>();
-  private readonly subs: Disposable[] = [];
-  private timer: ReturnType<typeof setInterval> | undefined;
+  /** The evaluation timer, from start() to dispose. */
+  private readonly ticker = this._register(new MutableDisposable());
+  /** Evaluation here alone while an environment's core database is away. */
+  readonly local: LocalAlerts;
 
-  constructor(private readonly d: LoopDeps) {}
+  constructor(private readonly d: LoopDeps) {
+    super();
+    this.local = this._register(new LocalAlerts(d.bus, d.logger, d.sender));
+  }
 
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.ticker.value !== undefined;
   }
 
   private get intervalMs(): number {
@@ -58,16 +73,10 @@ export class AlertsLoop implements Disposable {
     return this.d.ctx(envId);
   }
 
-  dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    for (const s of this.subs.splice(0)) void s.dispose();
-  }
-
   /** Evaluate on every monitoring interval (where monitoring runs). */
   start(): void {
-    if (this.timer) return;
-    this.subs.push(
+    if (this.ticker.value || this._isDisposed) return;
+    this._register(
       this.d.bus.subscribe('monitoring.samples', (e) => {
         const t = this.trackOf(e.envId, e.connectionId, e.kind);
         const wasUp = t.up;
@@ -76,8 +85,17 @@ export class AlertsLoop implements Disposable {
         if (wasUp === true && t.up === false) void this.tick(e.envId);
       }),
     );
-    this.timer = setInterval(() => void this.tickAll(), this.intervalMs);
-    this.timer.unref?.();
+    this._register(
+      this.d.bus.subscribe('health.probed', ({ latest: r }) => {
+        const t = this.trackOf(r.envId, r.connectionId, r.kind);
+        const before = reachability(t, Date.now(), this.intervalMs);
+        // "degraded" answers (slowly): only "down" is a store that does not answer.
+        trackProbe(t, r.endpoint, r.status !== 'down', Date.parse(r.at));
+        const went = before.find((b) => b.endpoint === r.endpoint)?.up === true;
+        if (went && r.status === 'down') void this.tick(r.envId);
+      }),
+    );
+    this.ticker.value = intervalTimer(this.intervalMs, () => void this.tickAll());
   }
 
   async tickAll(): Promise<void> {
@@ -91,23 +109,74 @@ export class AlertsLoop implements Disposable {
     try {
       c = await this.ctx(envId);
     } catch (err) {
-      this.d.logger.debug({ err, envId }, 'alerts: no storage');
+      // The core database was away when this console first needed it: nothing read yet.
+      if (coreAway(err) && this.running) await this.evaluateLocally(envId, undefined, now);
+      else this.d.logger.debug({ err, envId }, 'alerts: no storage');
       return;
     }
     if (c.busy) return;
     c.busy = true;
     try {
       await this.syncConns(envId, now);
+      if (this.local.since(envId) !== undefined) {
+        await c.store.open(envId); // throws while the core database is still away
+        await this.local.leave(envId, c.store);
+      }
       // Only a console that evaluates takes the lease; one that merely reads never blocks it.
-      if (this.timer && (c.lease ? await c.lease.tick() : true)) {
+      if (this.running && (c.lease ? await c.lease.tick() : true)) {
         await this.evaluateEnv(envId, c, now);
+      } else if (this.running && c.store.shared) {
+        await this.refreshSnapshot(envId, c);
       }
       await this.publishChanges(envId, c);
     } catch (err) {
-      this.d.logger.warn({ err, envId }, 'alerts: evaluation failed');
+      if (coreAway(err) && this.running && c.store.shared) {
+        await this.evaluateLocally(envId, c, now);
+      } else {
+        this.d.logger.warn({ err, envId }, 'alerts: evaluation failed');
+      }
     } finally {
       c.busy = false;
     }
+  }
+
+  /** Evaluate from the last state read, notify here, keep the changes for the core's return. */
+  private async evaluateLocally(envId: string, c: EnvCtx | undefined, now: number) {
+    try {
+      await this.syncConns(envId, now);
+      const lease = c?.lease;
+      await this.local.evaluate(
+        envId,
+        () => ({
+          snapshot: c?.snapshot ?? {
+            rules: defaultRules(envId),
+            silences: [],
+            webhooks: [],
+            open: [],
+          },
+          leads: lease ? lease.ledWithin(2 * lease.ttlMs) : false,
+        }),
+        this.conns.get(envId) ?? new Map(),
+        now,
+        this.intervalMs,
+      );
+    } catch (err) {
+      this.d.logger.warn({ err, envId }, 'alerts: local evaluation failed');
+    }
+  }
+
+  /** A console that does not lead keeps a recent snapshot of the shared state too. */
+  private async refreshSnapshot(envId: string, c: EnvCtx): Promise<void> {
+    c.snapshotAge = (c.snapshotAge ?? SNAPSHOT_EVERY) + 1;
+    if (c.snapshot && c.snapshotAge < SNAPSHOT_EVERY) return;
+    const [rules, silences, open, webhooks] = await Promise.all([
+      c.store.rules(envId),
+      c.store.silences(envId),
+      c.store.open(envId),
+      c.store.webhooks(envId),
+    ]);
+    c.snapshot = { rules, silences, open, webhooks };
+    c.snapshotAge = 0;
   }
 
   private trackOf(envId: string, connectionId: string, kind: ConnTrack['kind']): ConnTrack {
@@ -139,6 +208,13 @@ export class AlertsLoop implements Disposable {
       c.store.silences(envId),
       c.store.open(envId),
     ]);
+    c.snapshotAge = (c.snapshotAge ?? SNAPSHOT_EVERY) + 1;
+    const webhooks =
+      c.snapshot && c.snapshotAge < SNAPSHOT_EVERY
+        ? c.snapshot.webhooks
+        : await c.store.webhooks(envId);
+    if (!c.snapshot || c.snapshotAge >= SNAPSHOT_EVERY) c.snapshotAge = 0;
+    c.snapshot = { rules, silences, open, webhooks };
     this.stats.evaluations++;
     const changes = evaluate({
       envId,
@@ -174,14 +250,12 @@ export class AlertsLoop implements Disposable {
 
   /** Publish `alerts.changed` and, for newly firing unsilenced alerts, `alerts.fired`. */
   private async publishChanges(envId: string, c: EnvCtx): Promise<void> {
-    const changed = await c.store.changedSince(envId, c.seenUpTo);
+    const { changed, fired } = c.cursor.take(await c.store.changedSince(envId, c.cursor.since));
     if (!changed.length) return;
-    for (const a of changed) {
-      const firingAt = a.firingAt ? Date.parse(a.firingAt) : 0;
-      if (a.state === 'firing' && !a.silenced && firingAt > c.seenUpTo) {
-        this.d.bus.publish('alerts.fired', a);
-      }
-      c.seenUpTo = Math.max(c.seenUpTo, Date.parse(a.updatedAt));
+    for (const a of fired) {
+      // Written by the leader after an outage, and already notified here while it lasted.
+      if (this.local.notifiedLocally(a.fingerprint, Date.parse(a.firingAt ?? ''))) continue;
+      this.d.bus.publish('alerts.fired', a);
     }
     this.d.bus.publish('alerts.changed', { envId });
   }

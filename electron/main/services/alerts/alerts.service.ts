@@ -10,7 +10,7 @@ import type {
   Webhook,
 } from '../../../../shared/alerts';
 import { KeelError, isKeelError } from '../../../../shared/errors';
-import type { Disposable } from '../../lib/disposables';
+import { DisposableOwner } from '../../lib/disposables';
 import type { EventBus } from '../../lib/event-bus';
 import type { ClientRegistry } from '../../stores/registry';
 import type { EnvironmentsService } from '../environments/environments.service';
@@ -23,6 +23,7 @@ import { applyStates } from './evaluator';
 import { FileAlertStore } from './file-store';
 import { LeaderLease } from './leader';
 import { MysqlAlertStore } from './mysql-store';
+import { ChangeCursor } from './change-cursor';
 import { previewRule } from './preview-source';
 import { MemoryAlertStore, type AlertStore, type HistoryRow, type StoredAlert } from './store';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookSender, type WebhookSettings } from './webhooks';
@@ -44,7 +45,7 @@ export interface AlertsDeps {
  * holder of a leader lease in that core database, see leader.ts). Every console polls the
  * shared state on each tick and publishes `alerts.changed` / `alerts.fired` for what changed.
  */
-export class AlertsService implements Disposable {
+export class AlertsService extends DisposableOwner {
   readonly sender: WebhookSender;
   readonly loop: AlertsLoop;
   private readonly contexts = new Map<string, Promise<EnvCtx>>();
@@ -53,11 +54,16 @@ export class AlertsService implements Disposable {
   private readonly memory: MemoryAlertStore;
 
   constructor(private readonly d: AlertsDeps) {
+    super();
     this.memory = d.userDataDir
       ? new FileAlertStore(join(d.userDataDir, 'alerts.json'), d.logger)
       : new MemoryAlertStore();
-    this.sender = new WebhookSender(d.logger, { ...DEFAULT_WEBHOOK_SETTINGS, ...d.webhooks });
-    this.loop = new AlertsLoop({ ...d, sender: this.sender, ctx: (envId) => this.ctx(envId) });
+    this.sender = this._register(
+      new WebhookSender(d.logger, { ...DEFAULT_WEBHOOK_SETTINGS, ...d.webhooks }),
+    );
+    this.loop = this._register(
+      new AlertsLoop({ ...d, sender: this.sender, ctx: (envId) => this.ctx(envId) }),
+    );
   }
 
   /** Evaluate on every monitoring interval (where monitoring runs). */
@@ -82,12 +88,12 @@ export class AlertsService implements Disposable {
     await (await p?.catch(() => undefined))?.lease?.release();
   }
 
-  async dispose(): Promise<void> {
-    this.loop.dispose();
+  /** The loop stops, then webhook delivery (both registered); then the leases go and state is saved. */
+  override async dispose(): Promise<void> {
+    await super.dispose();
     const ctxs = [...this.contexts.values()];
     this.contexts.clear();
     await Promise.allSettled(ctxs.map(async (p) => (await p).lease?.release()));
-    this.sender.dispose();
     if (this.memory instanceof FileAlertStore) await this.memory.flush();
   }
 
@@ -105,11 +111,21 @@ export class AlertsService implements Disposable {
     return c.lease ? c.lease.isLeader : true;
   }
 
+  /**
+   * Where an environment's alerts are read now: this console's own evaluation while the core
+   * database is away (see local-mode.ts), else the shared store.
+   */
+  private async readStore(envId: string): Promise<AlertStore | undefined> {
+    return this.loop.local.store(envId) ?? (await this.ctxOrNull(envId))?.store;
+  }
+
   async list(f: AlertFilter): Promise<Alert[]> {
-    if (f.envId) return (await this.ctx(f.envId)).store.list(f);
+    if (f.envId) {
+      return (this.loop.local.store(f.envId) ?? (await this.ctx(f.envId)).store).list(f);
+    }
     const envs = await this.d.envs.list();
     const all = await Promise.all(
-      envs.map(async (e) => (await this.ctxOrNull(e.id))?.store.list({ ...f, envId: e.id }) ?? []),
+      envs.map(async (e) => (await this.readStore(e.id))?.list({ ...f, envId: e.id }) ?? []),
     );
     return all
       .flat()
@@ -118,7 +134,8 @@ export class AlertsService implements Disposable {
   }
 
   async get(envId: string, id: string) {
-    const { store } = await this.ctx(envId);
+    const local = this.loop.local.store(envId);
+    const store = local && (await local.get(envId, id)) ? local : (await this.ctx(envId)).store;
     const a = await this.mustGet(store, envId, id);
     const rule = (await store.rules(envId)).find((r) => r.id === a.alert.ruleId) ?? null;
     return { alert: a.alert, history: await store.events(id), rule };
@@ -128,16 +145,18 @@ export class AlertsService implements Disposable {
     const envs = await this.d.envs.list();
     const out = await Promise.all(
       envs.map(async (e) => {
-        const c = await this.ctxOrNull(e.id);
-        const open = c
-          ? await c.store.list({ envId: e.id, states: ['firing', 'acknowledged'], limit: 5000 })
+        const store = await this.readStore(e.id);
+        const open = store
+          ? await store.list({ envId: e.id, states: ['firing', 'acknowledged'], limit: 5000 })
           : [];
         const firing = open.filter((a) => a.state === 'firing' && !a.silenced);
+        const since = this.loop.local.since(e.id);
         return {
           envId: e.id,
           firing: firing.length,
           critical: firing.filter((a) => a.severity === 'critical').length,
           acknowledged: open.filter((a) => a.state === 'acknowledged').length,
+          ...(since !== undefined && { localSince: new Date(since).toISOString() }),
         };
       }),
     );
@@ -226,6 +245,14 @@ export class AlertsService implements Disposable {
   async saveWebhooks(envId: string, hooks: Webhook[]): Promise<Webhook[]> {
     const ids = new Set(hooks.map((h) => h.id));
     if (ids.size !== hooks.length) throw new KeelError('VALIDATION', 'webhook ids must differ');
+    // The same check as at send time (which still runs: addresses change), so a bad URL is said now.
+    for (const [i, h] of hooks.entries()) {
+      await this.sender.policy.validate(h.url).catch((e: Error) => {
+        throw new KeelError('VALIDATION', `webhook ${h.id}: ${e.message}`, {
+          issues: [{ path: ['webhooks', String(i), 'url'], message: e.message }],
+        });
+      });
+    }
     await (await this.ctx(envId)).store.saveWebhooks(envId, hooks);
     return hooks;
   }
@@ -307,6 +334,6 @@ export class AlertsService implements Disposable {
     }
     // Before the lease: its row is written with the defaults.
     await store.ensureDefaults(envId, defaultRules(envId));
-    return { store, lease, seenUpTo: Date.now(), busy: false };
+    return { store, lease, cursor: new ChangeCursor(Date.now()), busy: false };
   }
 }

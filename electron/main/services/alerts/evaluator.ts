@@ -28,6 +28,14 @@ export interface ConnTrack {
   firstSeen: number;
   /** The last sweep's outcome (undefined before the first). */
   up?: boolean;
+  /**
+   * What the health probes last saw of each endpoint, and when. Preferred over the sweeps for
+   * the store-down rule while fresh: a probe asks only "do you answer", while a sweep can fail
+   * for its own reasons (a slow read, a privilege) with the store up.
+   */
+  probes?: Map<'primary' | 'replica', { up: boolean; at: number }>;
+  /** The longest gap seen between two probes of this connection (how fresh is fresh). */
+  probeGapMs?: number;
   lastDataAt?: number;
   /** Latest value per metric + tags. */
   values: Map<string, { metric: string; tags: Record<string, string>; value: number; at: number }>;
@@ -35,8 +43,10 @@ export interface ConnTrack {
 
 /** Keep what a sweep says about its connection. */
 export function track(t: ConnTrack, e: SamplesEvent): void {
-  t.up = !e.error;
-  if (e.points.length) t.lastDataAt = e.at;
+  // The slow read (sizes, partitions) and derived figures say nothing about whether it answers.
+  if (e.part === undefined) t.up = !e.error;
+  // Derived figures (partition runway) must not keep a silent collector's dead-man quiet.
+  if (e.points.length && e.part !== 'partitions') t.lastDataAt = e.at;
   for (const p of e.points) {
     const tags = (p.tags ?? {}) as Record<string, string>;
     t.values.set(`${p.metric}|${JSON.stringify(tags)}`, {
@@ -73,8 +83,10 @@ export function observeRule(
       const active = silentMs > rule.missedIntervals * intervalMs;
       out.push({ labels: base, obs: { active, cleared: !active, value: null }, connectionId });
     } else if (rule.metric === STORE_UP_METRIC) {
-      if (t.up === undefined) continue;
-      out.push({ labels: base, obs: observe(rule, t.up ? 1 : 0), connectionId });
+      for (const { endpoint, up } of reachability(t, now, intervalMs)) {
+        const labels = endpoint === 'replica' ? { ...base, endpoint } : base;
+        out.push({ labels, obs: observe(rule, up ? 1 : 0), connectionId });
+      }
     } else {
       for (const v of t.values.values()) {
         // A value older than three sweeps says nothing about now (the dead-man rules cover it).
@@ -83,6 +95,38 @@ export function observeRule(
       }
     }
   }
+  return out;
+}
+
+/** Keep what a health probe says about one endpoint of its connection. */
+export function trackProbe(
+  t: ConnTrack,
+  endpoint: 'primary' | 'replica',
+  up: boolean,
+  at: number,
+): void {
+  t.probes ??= new Map();
+  const prev = t.probes.get(endpoint);
+  if (prev && at > prev.at) t.probeGapMs = Math.max(t.probeGapMs ?? 0, at - prev.at);
+  t.probes.set(endpoint, { up, at });
+}
+
+/**
+ * Whether each endpoint answers, for the store-down rule: the health probes' word while it is
+ * fresh (three probe gaps, at least three sweep intervals), else the last sweep's (primary only).
+ */
+export function reachability(
+  t: ConnTrack,
+  now: number,
+  intervalMs: number,
+): Array<{ endpoint: 'primary' | 'replica'; up: boolean }> {
+  const freshMs = 3 * Math.max(t.probeGapMs ?? 0, intervalMs);
+  const out: Array<{ endpoint: 'primary' | 'replica'; up: boolean }> = [];
+  const primary = t.probes?.get('primary');
+  if (primary && now - primary.at <= freshMs) out.push({ endpoint: 'primary', up: primary.up });
+  else if (t.up !== undefined) out.push({ endpoint: 'primary', up: t.up });
+  const replica = t.probes?.get('replica');
+  if (replica && now - replica.at <= freshMs) out.push({ endpoint: 'replica', up: replica.up });
   return out;
 }
 
@@ -100,7 +144,9 @@ function summaryOf(rule: AlertRule, labels: Labels, value: number | null, interv
   if (rule.type === 'deadman') {
     return `${rule.name}: no sample from ${where} for ${(rule.missedIntervals * intervalMs) / 1000} s`;
   }
-  if (rule.metric === STORE_UP_METRIC) return `${rule.name}: ${where} does not answer`;
+  if (rule.metric === STORE_UP_METRIC) {
+    return `${rule.name}: ${where}${labels.endpoint === 'replica' ? "'s read replica" : ''} does not answer`;
+  }
   return `${rule.name}: ${rule.metric} = ${value === null ? '?' : fmt(value)} on ${where} (${rule.op} ${rule.threshold})`;
 }
 

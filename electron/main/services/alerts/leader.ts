@@ -15,12 +15,18 @@ export class LeaderLease {
   readonly token = randomUUID();
   private held = false;
   private other = false;
+  private heldAt = 0;
 
   constructor(
     private readonly core: MysqlStore,
     readonly envId: string,
-    private readonly ttlMs: number,
+    readonly ttlMs: number,
   ) {}
+
+  /** This console held the lease within the last `ms` (whether or not the database answers now). */
+  ledWithin(ms: number): boolean {
+    return this.heldAt > 0 && Date.now() - this.heldAt <= ms;
+  }
 
   get isLeader(): boolean {
     return this.held;
@@ -41,6 +47,7 @@ export class LeaderLease {
       )) as unknown as ResultSetHeader;
       this.held = res.affectedRows === 1;
       this.other = !this.held;
+      if (this.held) this.heldAt = Date.now();
     } catch {
       this.held = false;
     }

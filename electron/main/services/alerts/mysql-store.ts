@@ -206,7 +206,7 @@ export class MysqlAlertStore implements AlertStore {
 
   async changedSince(envId: string, sinceMs: number): Promise<Alert[]> {
     const rows = await this.core.query<Row[]>(
-      `SELECT doc FROM ${table('keel_alert')} WHERE env_id = ? AND updated_at > ? ORDER BY updated_at`,
+      `SELECT doc FROM ${table('keel_alert')} WHERE env_id = ? AND updated_at >= ? ORDER BY updated_at`,
       [envId, sqlTime(sinceMs)],
     );
     return rows.map((r) => alertSchema.parse(json(r.doc)));

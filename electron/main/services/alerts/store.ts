@@ -44,7 +44,7 @@ export interface AlertStore {
   update(a: StoredAlert, events: AlertEvent[]): Promise<boolean>;
   get(envId: string, id: string): Promise<StoredAlert | undefined>;
   list(filter: AlertFilter): Promise<Alert[]>;
-  /** Alerts of an environment changed after `sinceMs` (epoch ms). */
+  /** Alerts of an environment changed at or after `sinceMs` (epoch ms; see ChangeCursor). */
   changedSince(envId: string, sinceMs: number): Promise<Alert[]>;
   events(alertId: string): Promise<AlertEvent[]>;
   searchHistory(
@@ -152,7 +152,7 @@ export class MemoryAlertStore implements AlertStore {
     return Promise.resolve(
       [...this.alerts.values()]
         .map((a) => a.alert)
-        .filter((a) => a.envId === envId && Date.parse(a.updatedAt) > sinceMs),
+        .filter((a) => a.envId === envId && Date.parse(a.updatedAt) >= sinceMs),
     );
   }
   events(alertId: string): Promise<AlertEvent[]> {

@@ -1,5 +1,6 @@
 import { KeelError } from '../../../../shared/errors';
 import {
+  blueprintNameSchema,
   connectionSchema,
   DEFAULT_ROLES,
   environmentSchema,
@@ -84,11 +85,20 @@ export function environmentFromVars(vars: NodeJS.ProcessEnv): EnvVarEnvironment 
     return r.data;
   });
 
+  // Names only here too, although an operator's variable is trusted: one rule for every source,
+  // so the loader never has to know where a name came from. The file goes in <KEEL_HOME>/blueprints.
+  const blueprint = blueprintNameSchema.safeParse(vars.KEEL_ENV_BLUEPRINT ?? 'default');
+  if (!blueprint.success) {
+    throw new KeelError(
+      'VALIDATION',
+      `KEEL_ENV_BLUEPRINT: ${blueprint.error.issues.map((i) => i.message).join('; ')}`,
+    );
+  }
   const env = environmentSchema.safeParse({
     id: vars.KEEL_ENV_ID ?? 'env',
     name: vars.KEEL_ENV_NAME ?? vars.KEEL_ENV_ID ?? 'Environment',
     production: ['1', 'true', 'yes'].includes((vars.KEEL_ENV_PRODUCTION ?? '').toLowerCase()),
-    blueprint: vars.KEEL_ENV_BLUEPRINT ?? 'default',
+    blueprint: blueprint.data,
     connections,
   });
   if (!env.success) {

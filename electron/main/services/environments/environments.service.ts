@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { KeelError } from '../../../../shared/errors';
 import {
-  applySecretPatch,
   environmentSchema,
   SECRET_FIELDS,
   type Connection,
@@ -13,11 +12,13 @@ import {
   type Environment,
   type EnvironmentView,
 } from '../../../../shared/models/environment';
+import type { PartitionOverrides } from '../../../../shared/partitions';
 import type { EventBus } from '../../lib/event-bus';
 import { JsonFile } from '../../lib/json-file';
 import { SecretStore } from '../../secrets/secret-store';
 import type { ClientRegistry } from '../../stores/registry';
 import type { StoreClientInit } from '../../stores/types';
+import { endpointChanges, secretForEndpoint } from './endpoint';
 import type { EnvVarEnvironment } from './env-vars';
 import { environmentFromYaml, environmentToYaml } from './yaml';
 
@@ -96,7 +97,13 @@ export class EnvironmentsService {
     this.assertWritable(meta.id);
     await this.file.update((f) => {
       const existing = f.environments.find((e) => e.id === meta.id);
-      const next = { ...meta, connections: existing?.connections ?? [] };
+      // Partition overrides have their own audited method (partitions.setOverride): kept here.
+      const overrides = existing?.partitionOverrides;
+      const next = {
+        ...meta,
+        connections: existing?.connections ?? [],
+        ...(overrides && { partitionOverrides: overrides }),
+      };
       return {
         ...f,
         environments: existing
@@ -106,6 +113,19 @@ export class EnvironmentsService {
     });
     this.changed(meta.id);
     return this.viewOf(meta.id);
+  }
+
+  /** Replace the environment's partition overrides (validated and audited by the caller). */
+  async setPartitionOverrides(envId: string, overrides: PartitionOverrides): Promise<void> {
+    this.assertWritable(envId);
+    await this.get(envId);
+    await this.file.update((f) => ({
+      ...f,
+      environments: f.environments.map((e) =>
+        e.id === envId ? { ...e, partitionOverrides: overrides } : e,
+      ),
+    }));
+    this.changed(envId);
   }
 
   async remove(envId: string, confirm: string): Promise<boolean> {
@@ -129,12 +149,17 @@ export class EnvironmentsService {
     patch?: ConnectionSecretPatch,
   ): Promise<ConnectionView> {
     this.assertWritable(envId);
-    await this.get(envId);
+    const saved = (await this.get(envId)).connections.find((c) => c.id === connection.id);
+    const key = SecretStore.key(envId, connection.id);
+    // A changed endpoint does not inherit the stored secret (refused unless typed again or cleared).
+    const { secret, reused } = secretForEndpoint(
+      saved,
+      await this.secrets.get(key),
+      connection,
+      patch,
+    );
     // Store the secret first: if the keyring refuses, nothing changes.
-    if (patch !== undefined) {
-      const key = SecretStore.key(envId, connection.id);
-      await this.secrets.set(key, applySecretPatch(await this.secrets.get(key), patch));
-    }
+    if (patch !== undefined || !reused) await this.secrets.set(key, secret);
     await this.file.update((f) => ({
       ...f,
       environments: f.environments.map((e) =>
@@ -175,9 +200,21 @@ export class EnvironmentsService {
     return true;
   }
 
-  /** The stored secret of a connection, for testing unsaved settings of a saved connection. */
-  storedSecret(envId: string, connectionId: string): Promise<ConnectionSecret | undefined> {
-    return this.secrets.get(SecretStore.key(envId, connectionId));
+  /**
+   * The secret for testing unsaved settings: the saved connection's stored secret, patched, while
+   * the endpoint is unchanged; with another endpoint only what was typed (see secretForEndpoint).
+   */
+  async secretForTest(
+    envId: string,
+    connection: Connection,
+    patch: ConnectionSecretPatch | undefined,
+  ): Promise<ConnectionSecret> {
+    const env = await this.get(envId).catch(() => undefined);
+    const saved = env?.connections.find((c) => c.id === connection.id);
+    const stored = saved
+      ? await this.secrets.get(SecretStore.key(envId, connection.id)).catch(() => undefined)
+      : undefined;
+    return secretForEndpoint(saved, stored, connection, patch).secret;
   }
 
   async exportYaml(
@@ -219,9 +256,16 @@ export class EnvironmentsService {
       ...f,
       environments: [...f.environments.filter((e) => e.id !== environment.id), environment],
     }));
-    const keep = new Set(environment.connections.map((c) => c.id));
-    for (const c of previous?.connections ?? [])
-      if (!keep.has(c.id)) await this.secrets.delete(SecretStore.key(environment.id, c.id));
+    // A stored secret stays only with a connection whose endpoint the file left as it was: one
+    // moved elsewhere (or dropped, or new over an old key) without a secret in the file loses it.
+    for (const c of previous?.connections ?? []) {
+      const next = environment.connections.find((n) => n.id === c.id);
+      if (!next || (!secrets.has(c.id) && endpointChanges(c, next).length > 0))
+        await this.secrets.delete(SecretStore.key(environment.id, c.id));
+    }
+    for (const c of environment.connections)
+      if (!secrets.has(c.id) && !previous?.connections.some((p) => p.id === c.id))
+        await this.secrets.delete(SecretStore.key(environment.id, c.id));
     await this.registry.invalidate(environment.id);
     this.changed(environment.id);
     return this.viewOf(environment.id);

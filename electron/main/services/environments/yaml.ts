@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { KeelError } from '../../../../shared/errors';
 import {
+  blueprintNameSchema,
   connectionSecretSchema,
   environmentSchema,
   type ConnectionSecret,
@@ -13,6 +14,7 @@ const FORMAT = 'environment/v1';
 
 const documentSchema = environmentSchema.extend({
   keel: z.literal(FORMAT, { error: `not a Keel environment file (expected "keel: ${FORMAT}")` }),
+  blueprint: blueprintNameSchema.default('default'),
   /** Secrets sealed with the exporter's passphrase (scrypt + AES-256-GCM); absent when excluded. */
   secrets: z.object({ sealed: z.string() }).optional(),
 });

@@ -1,78 +1,43 @@
-import { randomBytes } from 'node:crypto';
-import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { CronExpressionParser } from 'cron-parser';
+import { Queue, UnrecoverableError, Worker, type Job, type QueueEvents } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { KeelError, isKeelError } from '../../../../shared/errors';
+import { KeelError } from '../../../../shared/errors';
 import {
   FINAL_STATES,
-  jobKinds,
   JOB_KIND_NAMES,
-  type Actor,
   type JobKind,
   type JobPayload,
-  type JobProgress,
   type JobRecord,
 } from '../../../../shared/jobs';
-import type { EventBus } from '../../lib/event-bus';
-import type { MysqlJobStore } from './mysql-job-store';
 import {
-  isRetriable,
-  RETRY,
-  type JobFilter,
-  type JobHandler,
-  type JobRunner,
-  type StartOptions,
-} from './types';
+  DisposableOwner,
+  DisposableStore,
+  interval,
+  intervalTimer,
+  within,
+} from '../../lib/disposables';
+import type { EventBus } from '../../lib/event-bus';
+import { coreAway, type MysqlJobStore } from './mysql-job-store';
+import {
+  CONCURRENCY,
+  STALE_RECORD_SEC,
+  type BullmqSettings,
+  type QueuedJobData,
+} from './bullmq-settings';
+import { finishRecord, runQueuedJob, type WorkerSide } from './bullmq-worker';
+import { reconcileRecords, settle } from './record-reconciler';
+import { relayQueueEvents } from './queue-events';
+import { onReconnect } from './redis-connection';
+import { newJobId, newRecord, parsePayload, untilAborted } from './attempt';
+import { RETRY, type JobFilter, type JobHandler, type JobRunner, type StartOptions } from './types';
 
-/** What a queued job carries in Redis: never a secret, only what the handler's payload says. */
-export interface QueuedJobData {
-  payload: unknown;
-  actor: Actor;
-  envId: string;
-  tenantId?: string;
-  scheduleId?: string;
-  /** For runs a schedule creates: its timetable, to find ticks that were never created. */
-  schedule?: { cron: string; tz: string; enabledAt: string };
-  /** A tick created late by catch-up. */
-  late?: boolean;
-}
+export {
+  DEFAULT_BULLMQ_SETTINGS,
+  type BullmqSettings,
+  type QueuedJobData,
+} from './bullmq-settings';
 
-/** At most this many missed ticks are run late after an outage. */
-const MAX_CATCH_UP = 100;
-
-export interface BullmqSettings {
-  /** How long a worker's lock on a job lasts without renewal (renewed at half of it). */
-  lockDurationMs: number;
-  /** How often workers look for jobs whose worker died (lock expired). */
-  stalledIntervalMs: number;
-  /** After this many stalls a job fails ("stalled more than allowable limit"). */
-  maxStalledCount: number;
-  /** Progress is published at most this often per job. */
-  progressIntervalMs: number;
-  /** Finished job records older than this are deleted from the shared history. */
-  retentionDays: number;
-}
-
-export const DEFAULT_BULLMQ_SETTINGS: BullmqSettings = {
-  lockDurationMs: 30_000,
-  stalledIntervalMs: 30_000,
-  maxStalledCount: 2,
-  progressIntervalMs: 500,
-  retentionDays: 30,
-};
-
-const CONCURRENCY: Record<JobKind, number> = {
-  'health.sweep': 2,
-  'health.watch': 4,
-  'jobs.ping': 8,
-  'blueprint.apply': 1,
-  // Tenants of one environment provision side by side; bulk lists run one at a time.
-  'tenants.provision': 4,
-  'tenants.bulkProvision': 1,
-  'tenants.rollback': 2,
-  'tenants.purge': 2,
-};
+type Reconcile = 'start' | 'reconnected' | 'periodic';
 
 export interface BullmqRunnerOptions {
   envId: string;
@@ -82,6 +47,8 @@ export interface BullmqRunnerOptions {
   bus: EventBus;
   logger: Logger;
   settings: BullmqSettings;
+  /** Put back in Redis what it should hold (schedulers): after a reconnect and periodically. */
+  reconcile?: (why: Reconcile) => Promise<void>;
 }
 
 /**
@@ -90,7 +57,7 @@ export interface BullmqRunnerOptions {
  * worker; a worker that dies leaves a stalled job another picks up (the run key stays, so the
  * handler resumes instead of repeating); cancellation reaches the worker through Redis pub/sub.
  */
-export class BullmqJobRunner implements JobRunner {
+export class BullmqJobRunner extends DisposableOwner implements JobRunner {
   readonly coordinated = true;
   private readonly handlers = new Map<JobKind, JobHandler<JobKind>>();
   private readonly queues = new Map<JobKind, Queue>();
@@ -99,15 +66,24 @@ export class BullmqJobRunner implements JobRunner {
   private readonly prefix: string;
   private readonly shared: Redis | Cluster;
   private cancelSub: Redis | Cluster | undefined;
-  private closed = false;
+  /**
+   * Every Redis connection this runner opened. BullMQ does not close a connection it was given
+   * (only the ones it duplicates), so the runner drops each of them itself, last.
+   */
+  private readonly connections: Array<Redis | Cluster> = [];
+  /** Aborted by dispose(): callers still waiting for a job stop waiting. */
+  private readonly stopped = new AbortController();
   /** Jobs this process is working on right now. */
   running = 0;
-  private purgeTimer: ReturnType<typeof setInterval> | undefined;
+  private sweeping = false;
+  private reconciling: Promise<void> | undefined;
 
   constructor(private readonly o: BullmqRunnerOptions) {
+    super();
     // One hash tag, so every key of the environment lands in one slot on a Redis Cluster.
     this.prefix = `{keel-${o.envId}}`;
-    this.shared = o.connect();
+    this.shared = this.connect();
+    this._register(o.store);
   }
 
   register<K extends JobKind>(kind: K, handler: JobHandler<K>): void {
@@ -120,9 +96,9 @@ export class BullmqJobRunner implements JobRunner {
       if (this.workers.has(kind)) continue;
       const worker = new Worker(
         this.queueName(kind),
-        (job, _token, signal) => this.process(job, signal),
+        (job, token, signal) => this.process(job, token, signal),
         {
-          connection: this.o.connect(),
+          connection: this.connect(),
           prefix: this.prefix,
           concurrency: CONCURRENCY[kind],
           lockDuration: this.o.settings.lockDurationMs,
@@ -134,7 +110,8 @@ export class BullmqJobRunner implements JobRunner {
       worker.on('error', (err) => this.o.logger.warn({ err, kind }, 'job worker error'));
       this.workers.set(kind, worker);
     }
-    if (!this.purgeTimer) {
+    if (!this.sweeping) {
+      this.sweeping = true;
       // Every worker prunes the shared history; the DELETE is idempotent, so overlap is harmless.
       const purge = (): void =>
         void this.o.store
@@ -148,12 +125,16 @@ export class BullmqJobRunner implements JobRunner {
               ),
           )
           .catch((err: unknown) => this.o.logger.warn({ err }, 'job history retention failed'));
-      this.purgeTimer = setInterval(purge, 3600_000);
-      this.purgeTimer.unref();
+      this._register(intervalTimer(3600_000, purge));
       purge();
+      this._register(onReconnect(this.shared, () => void this.reconcile('reconnected')));
+      this._register(
+        intervalTimer(this.o.settings.reconcileIntervalMs, () => void this.reconcile('periodic')),
+      );
+      void this.reconcile('start');
     }
     if (!this.cancelSub) {
-      const sub = this.o.connect();
+      const sub = this.connect();
       this.cancelSub = sub;
       await sub.subscribe(this.cancelChannel);
       sub.on('message', (_channel: string, id: string) => {
@@ -165,23 +146,14 @@ export class BullmqJobRunner implements JobRunner {
   /** Relay queue events to this process's bus, so every console sees every job move. */
   watchEvents(): void {
     if (this.events.length > 0) return;
-    for (const kind of JOB_KIND_NAMES) {
-      const ev = new QueueEvents(this.queueName(kind), {
-        connection: this.o.connect(),
+    this.events.push(
+      ...relayQueueEvents({
+        ...this.o,
         prefix: this.prefix,
-      });
-      ev.on('error', (err) => this.o.logger.warn({ err }, 'queue events error'));
-      ev.on('progress', ({ jobId, data }) => {
-        if (data && typeof data === 'object') {
-          this.o.bus.publish('jobs.progress', { id: jobId, progress: data as JobProgress });
-        }
-      });
-      for (const name of ['waiting', 'active', 'completed', 'removed'] as const) {
-        ev.on(name, ({ jobId }: { jobId: string }) => void this.publishRecord(jobId));
-      }
-      ev.on('failed', ({ jobId, failedReason }) => void this.onFailed(jobId, failedReason));
-      this.events.push(ev);
-    }
+        connect: () => this.connect(),
+        queueName: (k) => this.queueName(k),
+      }),
+    );
   }
 
   queue(kind: JobKind): Queue {
@@ -208,14 +180,9 @@ export class BullmqJobRunner implements JobRunner {
     payload: JobPayload<K>,
     opts: StartOptions,
   ): Promise<JobRecord> {
-    const parsed = jobKinds[kind].safeParse(payload);
-    if (!parsed.success) {
-      throw new KeelError('VALIDATION', `invalid payload for ${kind}`, {
-        issues: parsed.error.issues,
-      });
-    }
-    const id = `j_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-    const record = this.newRecord(id, kind, parsed.data, {
+    const parsed = { data: parsePayload(kind, payload) };
+    const id = newJobId();
+    const record = newRecord(id, kind, parsed.data, {
       actor: opts.actor,
       envId: this.o.envId,
       ...(opts.tenantId && { tenantId: opts.tenantId }),
@@ -239,8 +206,20 @@ export class BullmqJobRunner implements JobRunner {
     const rec = await this.get(id);
     if (FINAL_STATES.includes(rec.state))
       throw new KeelError('CONFLICT', `job ${id} already ${rec.state}`);
-    const job = await this.queue(rec.kind).getJob(id);
+    const queue = this.queue(rec.kind);
+    const job = await queue.getJob(id);
     const state = job ? await job.getState() : 'unknown';
+    if (!job || state === 'unknown') {
+      // Nothing will run it again (Redis lost it, or its worker died without a trace).
+      return this.finishRecord(rec, 'cancelled', {
+        code: 'CANCELLED',
+        message: 'cancelled by the user; the queue no longer held this job',
+      });
+    }
+    if (state === 'completed' || state === 'failed') {
+      // It ended but its record never heard (the core database was away): record what happened.
+      return (await settle(rec, queue, (r, s, e) => this.finishRecord(r, s, e))) ?? rec;
+    }
     if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
       await job.remove().catch(() => undefined);
       const cancelled = await this.finishRecord(rec, 'cancelled', {
@@ -255,7 +234,14 @@ export class BullmqJobRunner implements JobRunner {
   }
 
   async get(id: string): Promise<JobRecord> {
-    const rec = await this.o.store.get(id);
+    const rec = await this.o.store.get(id).catch((e: unknown) => {
+      if (!coreAway(e)) throw e;
+      throw new KeelError(
+        'UNAVAILABLE',
+        `the job records of ${this.o.envId} are unreachable: its core database is away (${(e as Error).message})`,
+        { envId: this.o.envId },
+      );
+    });
     if (!rec || rec.envId !== this.o.envId) throw new KeelError('NOT_FOUND', `no job ${id}`);
     return rec;
   }
@@ -266,31 +252,28 @@ export class BullmqJobRunner implements JobRunner {
 
   /**
    * Resolves when the job is final: on its `jobs.updated` event (relayed from the queue's events),
-   * with a slow poll of the record as a safety net for a missed event.
+   * with a slow poll of the record as a safety net for a missed event. Rejects when `signal`
+   * aborts or this runner is disposed.
    */
-  async wait(id: string): Promise<JobRecord> {
-    const first = await this.get(id);
+  async wait(id: string, signal?: AbortSignal): Promise<JobRecord> {
+    const first = await untilAborted(this.get(id), signal, this.stopped.signal);
     if (FINAL_STATES.includes(first.state)) return first;
-    return new Promise<JobRecord>((resolve, reject) => {
-      const done = (r: JobRecord): void => {
-        sub.dispose();
-        clearInterval(poll);
-        resolve(r);
-      };
-      const sub = this.o.bus.subscribe('jobs.updated', (r) => {
-        if (r.id === id && FINAL_STATES.includes(r.state)) done(r);
+    const waiting = new DisposableStore();
+    const done = new Promise<JobRecord>((resolve, reject) => {
+      waiting.add(
+        this.o.bus.subscribe('jobs.updated', (r) => {
+          if (r.id === id && FINAL_STATES.includes(r.state)) resolve(r);
+        }),
+      );
+      interval(waiting, 2000, () => {
+        this.get(id).then((r) => FINAL_STATES.includes(r.state) && resolve(r), reject);
       });
-      const poll = setInterval(() => {
-        this.get(id).then(
-          (r) => FINAL_STATES.includes(r.state) && done(r),
-          (e: unknown) => {
-            sub.dispose();
-            clearInterval(poll);
-            reject(e as Error);
-          },
-        );
-      }, 2000);
     });
+    try {
+      return await untilAborted(done, signal, this.stopped.signal);
+    } finally {
+      await waiting.dispose();
+    }
   }
 
   /** Workers connected to this environment's queues, across every Keel. */
@@ -309,10 +292,11 @@ export class BullmqJobRunner implements JobRunner {
    * Stop: workers finish their current jobs within `graceMs`, else close hard (the jobs then
    * stall and another Keel takes them over); queues and listeners close.
    */
-  async dispose(graceMs = 10_000): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.purgeTimer);
+  override async dispose(graceMs = 10_000): Promise<void> {
+    if (this._isDisposed) return;
+    this.stopped.abort();
+    // The purge and reconcile timers, the reconnect listener and the record store (registered).
+    await super.dispose();
     await Promise.all(
       [...this.workers.values()].map(async (w) => {
         await within(w.close(), graceMs);
@@ -327,7 +311,46 @@ export class BullmqJobRunner implements JobRunner {
       ]),
       3000,
     );
-    for (const c of [this.cancelSub, this.shared]) c?.disconnect();
+    for (const c of this.connections.splice(0)) c.disconnect();
+  }
+
+  /**
+   * One reconciliation at a time (a reconnect during a periodic one joins it): write the records
+   * a core outage kept, correct records the queue contradicts, then the caller's part (schedules).
+   */
+  private reconcile(why: Reconcile): Promise<void> {
+    if (this._isDisposed) return Promise.resolve();
+    this.reconciling ??= this.reconcileNow(why)
+      .catch((err: unknown) => this.o.logger.warn({ err, why }, 'job engine reconcile failed'))
+      .finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileNow(why: Reconcile): Promise<void> {
+    await this.o.store.flush();
+    const fixed = await reconcileRecords({
+      envId: this.o.envId,
+      store: this.o.store,
+      queue: (k) => this.queue(k),
+      finish: (r, s, e) => this.finishRecord(r, s, e),
+      staleSec: STALE_RECORD_SEC,
+    }).catch((err: unknown) => {
+      // The core database may still be away: the next round tries again.
+      this.o.logger.warn({ err, why }, 'job records not reconciled');
+      return [];
+    });
+    if (fixed.length > 0)
+      this.o.logger.warn(
+        { why, jobs: fixed.map((r) => `${r.id}:${r.state}`) },
+        'job records corrected from the queue',
+      );
+    await this.o.reconcile?.(why);
+  }
+
+  private connect(): Redis | Cluster {
+    const c = this.o.connect();
+    this.connections.push(c);
+    return c;
   }
 
   private get cancelChannel(): string {
@@ -338,30 +361,12 @@ export class BullmqJobRunner implements JobRunner {
     return `jobs.${kind}`;
   }
 
-  private newRecord(
-    id: string,
-    kind: JobKind,
-    payload: unknown,
-    d: Omit<QueuedJobData, 'payload'>,
-  ): JobRecord {
-    return {
-      id,
-      kind,
-      state: 'queued',
-      payload,
-      actor: d.actor,
-      envId: d.envId,
-      ...(d.tenantId && { tenantId: d.tenantId }),
-      ...(d.scheduleId && { scheduleId: d.scheduleId }),
-      attempts: 0,
-      createdAt: new Date().toISOString(),
-      progress: { done: 0 },
-      log: [],
-    };
-  }
-
   /** The worker side of one attempt. */
-  private async process(job: Job, signal: AbortSignal | undefined): Promise<unknown> {
+  private async process(
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     const kind = job.name as JobKind;
     const handler = this.handlers.get(kind);
     const id = job.id ?? '';
@@ -369,179 +374,21 @@ export class BullmqJobRunner implements JobRunner {
     if (!handler) throw new UnrecoverableError(`this Keel has no handler for ${kind}`);
     this.running++;
     try {
-      return await this.attempt(job, kind, handler, data, id, signal);
+      return await runQueuedJob(this.workerSide, { job, token, signal, kind, handler, data, id });
     } finally {
       this.running--;
     }
   }
 
-  private async attempt(
-    job: Job,
-    kind: JobKind,
-    handler: JobHandler<JobKind>,
-    data: QueuedJobData,
-    id: string,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    // Jobs a schedule created have no record yet.
-    const rec = (await this.o.store.get(id)) ?? this.newRecord(id, kind, data.payload, data);
-    rec.state = 'running';
-    rec.attempts = job.attemptsMade + 1;
-    rec.startedAt ??= new Date().toISOString();
-    delete rec.error;
-    if (job.stalledCounter > 0) log(rec, 'warn', 'taken over after the worker running it stopped');
-    if (data.late) log(rec, 'warn', 'ran late: this tick fell due while the queue was unreachable');
-    await this.o.store.save(rec);
-    // QueueEvents' "active" may read the record before this save: announce "running" ourselves.
-    this.o.bus.publish('jobs.updated', structuredClone(rec));
-    await this.catchUp(kind, id, data).catch((err: unknown) =>
-      this.o.logger.warn({ err, job: id }, 'catch-up failed'),
-    );
-    const abort = signal ?? new AbortController().signal;
-    let lastSave = 0;
-    let lastPublish = 0;
-    try {
-      const result = await handler(data.payload as JobPayload<JobKind>, {
-        id,
-        runKey: id,
-        attempt: rec.attempts,
-        actor: rec.actor,
-        queuedAt: rec.createdAt,
-        signal: abort,
-        progress: (p) => {
-          rec.progress = p;
-          const now = Date.now();
-          if (
-            now - lastPublish >= this.o.settings.progressIntervalMs ||
-            (p.total !== undefined && p.done >= p.total)
-          ) {
-            lastPublish = now;
-            void job.updateProgress(p).catch(() => undefined);
-          }
-          if (now - lastSave >= 2000) {
-            lastSave = now;
-            void this.o.store.save(rec).catch(() => undefined);
-          }
-        },
-        log: (level, msg) => log(rec, level, msg),
-      });
-      if (abort.aborted) throw abort.reason;
-      rec.result = result;
-      await this.finishRecord(rec, 'completed');
-      return result ?? null;
-    } catch (e) {
-      if (abort.aborted) {
-        await this.finishRecord(rec, 'cancelled', {
-          code: 'CANCELLED',
-          message: 'cancelled by the user',
-        });
-        throw new UnrecoverableError('cancelled');
-      }
-      const shape = isKeelError(e)
-        ? e.toShape()
-        : { code: 'INTERNAL' as const, message: e instanceof Error ? e.message : String(e) };
-      if (!isKeelError(e)) this.o.logger.error({ err: e, job: id }, 'job crashed');
-      if (rec.attempts < RETRY.attempts && isRetriable(shape.code)) {
-        const delay = RETRY.backoffMs * 2 ** (rec.attempts - 1);
-        log(
-          rec,
-          'warn',
-          `attempt ${rec.attempts} failed (${shape.message}); retrying in ${delay / 1000} s`,
-        );
-        rec.state = 'queued';
-        rec.error = shape;
-        await this.o.store.save(rec);
-        throw new Error(shape.message, { cause: e });
-      }
-      await this.finishRecord(rec, 'failed', shape);
-      throw new UnrecoverableError(shape.message);
-    }
-  }
-
-  /**
-   * BullMQ creates a schedule's next run when the current one starts, from the current time; a
-   * tick that fell due while Redis or every worker was away is skipped. Walk back from this tick
-   * and add the ticks that were never created, under the scheduler's own job ids, so each runs
-   * once (a concurrent duplicate add is a no-op for an existing id).
-   */
-  private async catchUp(kind: JobKind, id: string, data: QueuedJobData): Promise<void> {
-    const m = /^repeat:(.+):(\d+)$/.exec(id);
-    if (!m || !data.schedule || !data.scheduleId) return;
-    const since = Date.parse(data.schedule.enabledAt);
-    const it = CronExpressionParser.parse(data.schedule.cron, {
-      tz: data.schedule.tz,
-      currentDate: new Date(Number(m[2])),
-    });
-    const missed: number[] = [];
-    for (let i = 0; i < MAX_CATCH_UP; i++) {
-      const prev = it.prev().getTime();
-      if (prev < since) break;
-      const prevId = `repeat:${data.scheduleId}:${prev}`;
-      if ((await this.queue(kind).getJob(prevId)) || (await this.o.store.get(prevId))) break;
-      missed.push(prev);
-    }
-    for (const t of missed.reverse()) {
-      await this.queue(kind).add(
-        kind,
-        { ...data, late: true },
-        { jobId: `repeat:${data.scheduleId}:${t}` },
-      );
-    }
-    if (missed.length > 0)
-      this.o.logger.warn(
-        { schedule: data.scheduleId, missed: missed.length },
-        'ran missed ticks late',
-      );
-  }
-
-  private async finishRecord(
+  private finishRecord(
     rec: JobRecord,
     state: 'completed' | 'failed' | 'cancelled',
     error?: JobRecord['error'],
   ): Promise<JobRecord> {
-    rec.state = state;
-    rec.finishedAt = new Date().toISOString();
-    if (error) rec.error = error;
-    await this.o.store.save(rec);
-    this.o.logger.info(
-      { job: rec.id, kind: rec.kind, state, attempts: rec.attempts, schedule: rec.scheduleId },
-      'job finished',
-    );
-    this.o.bus.publish('jobs.updated', rec);
-    return rec;
+    return finishRecord(this.o, rec, state, error);
   }
 
-  private async publishRecord(jobId: string): Promise<void> {
-    const rec = await this.o.store.get(jobId).catch(() => undefined);
-    if (rec) this.o.bus.publish('jobs.updated', rec);
+  private get workerSide(): WorkerSide {
+    return { ...this.o, queue: (k) => this.queue(k) };
   }
-
-  /** A job BullMQ failed without our processor (stalled too often): record it failed. */
-  private async onFailed(jobId: string, reason: string): Promise<void> {
-    const rec = await this.o.store.get(jobId).catch(() => undefined);
-    if (!rec) return;
-    if (!FINAL_STATES.includes(rec.state)) {
-      await this.finishRecord(rec, 'failed', { code: 'INTERNAL', message: reason }).catch(
-        () => undefined,
-      );
-    } else {
-      this.o.bus.publish('jobs.updated', rec);
-    }
-  }
-}
-
-function log(rec: JobRecord, level: 'info' | 'warn' | 'error', msg: string): void {
-  rec.log.push({ at: new Date().toISOString(), level, msg });
-  if (rec.log.length > 200) rec.log.splice(0, rec.log.length - 200);
-}
-
-/** Wait for `p`, but no longer than `ms`. */
-function within(p: Promise<unknown>, ms: number): Promise<void> {
-  return Promise.race([
-    p.then(
-      () => undefined,
-      () => undefined,
-    ),
-    new Promise<void>((r) => setTimeout(r, ms).unref()),
-  ]);
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { jobRecordSchema, type JobRecord } from '../../../../shared/jobs';
 import { JsonFile } from '../../lib/json-file';
-import type { JobStore } from './types';
+import { matchesFilter } from './job-filter';
+import type { JobFilter, JobStore } from './types';
 
 const fileSchema = z.object({ version: z.literal(1), jobs: z.array(jobRecordSchema) });
 
@@ -23,8 +24,26 @@ export class FileJobStore implements JobStore {
     );
   }
 
+  /** Every record on disk, newest first. */
   async load(): Promise<JobRecord[]> {
     return (await this.file.read()).jobs;
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const ahead = this.pending.get(id) ?? this.writing.get(id);
+    if (ahead) return structuredClone(ahead);
+    return (await this.load()).find((r) => r.id === id);
+  }
+
+  /** Records on disk and those still being written (theirs win), filtered, newest first. */
+  async list(f: JobFilter): Promise<JobRecord[]> {
+    const byId = new Map((await this.load()).map((r) => [r.id, r]));
+    for (const r of [...this.writing.values(), ...this.pending.values()])
+      byId.set(r.id, structuredClone(r));
+    return [...byId.values()]
+      .filter((r) => matchesFilter(r, f))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, f.limit);
   }
 
   /**
@@ -40,12 +59,15 @@ export class FileJobStore implements JobStore {
   }
 
   private readonly pending = new Map<string, JobRecord>();
+  /** The batch in flight: not yet on disk, no longer pending. */
+  private writing = new Map<string, JobRecord>();
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
 
   private async flush(): Promise<void> {
     while (this.pending.size > 0) {
       const batch = [...this.pending.values()];
+      this.writing = new Map(this.pending);
       this.pending.clear();
       const waiters = this.waiters.splice(0);
       try {
@@ -58,6 +80,8 @@ export class FileJobStore implements JobStore {
         for (const w of waiters) w.resolve();
       } catch (e) {
         for (const w of waiters) w.reject(e);
+      } finally {
+        this.writing = new Map();
       }
     }
   }

@@ -1,34 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { KeelError, isKeelError } from '../../../../shared/errors';
+import { KeelError } from '../../../../shared/errors';
 import {
   FINAL_STATES,
-  jobKinds,
   type JobKind,
-  type JobLogLine,
   type JobPayload,
-  type JobProgress,
   type JobRecord,
 } from '../../../../shared/jobs';
+import { within } from '../../lib/disposables';
 import type { EventBus } from '../../lib/event-bus';
 import {
-  isRetriable,
-  RETRY,
-  type JobFilter,
-  type JobHandler,
-  type JobRunner,
-  type JobStore,
-  type StartOptions,
-} from './types';
-
-const LOG_LINES = 200;
+  newJobId,
+  newRecord,
+  parsePayload,
+  PROGRESS_INTERVAL_MS,
+  runAttempt,
+  untilAborted,
+} from './attempt';
+import { matchesFilter } from './job-filter';
+import type { JobFilter, JobHandler, JobRunner, JobStore, StartOptions } from './types';
 
 interface Live {
   record: JobRecord;
   abort: AbortController;
   done: Promise<JobRecord>;
-  lastPublish: number;
-  pendingProgress?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -45,6 +39,8 @@ export class InProcessJobRunner implements JobRunner {
   running = 0;
   private records: JobRecord[] = [];
   private loaded: Promise<void>;
+  /** Aborted by dispose(): callers still waiting for a job stop waiting. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly store: JobStore,
@@ -67,29 +63,10 @@ export class InProcessJobRunner implements JobRunner {
     await this.loaded;
     const handler = this.handlers.get(kind);
     if (!handler) throw new KeelError('NOT_FOUND', `no handler for job kind ${kind} in this Keel`);
-    const parsed = jobKinds[kind].safeParse(payload);
-    if (!parsed.success) {
-      throw new KeelError('VALIDATION', `invalid payload for ${kind}`, {
-        issues: parsed.error.issues,
-      });
-    }
-    const record: JobRecord = {
-      id: `j_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
-      kind,
-      state: 'queued',
-      payload: parsed.data,
-      actor: opts.actor,
-      ...(opts.envId !== undefined && { envId: opts.envId }),
-      ...(opts.tenantId !== undefined && { tenantId: opts.tenantId }),
-      ...(opts.scheduleId !== undefined && { scheduleId: opts.scheduleId }),
-      attempts: 0,
-      createdAt: new Date().toISOString(),
-      progress: { done: 0 },
-      log: [],
-    };
+    const record = newRecord(newJobId(), kind, parsePayload(kind, payload), opts);
     const abort = new AbortController();
     let settle!: (r: JobRecord) => void;
-    const live: Live = { record, abort, lastPublish: 0, done: new Promise((r) => (settle = r)) };
+    const live: Live = { record, abort, done: new Promise((r) => (settle = r)) };
     this.live.set(record.id, live);
     this.records.unshift(record);
     await this.persist(record);
@@ -122,35 +99,29 @@ export class InProcessJobRunner implements JobRunner {
   async list(f: JobFilter): Promise<JobRecord[]> {
     await this.loaded;
     return this.records
-      .filter((r) => (!f.state || r.state === f.state) && (!f.kind || r.kind === f.kind))
-      .filter((r) => !f.envId || r.envId === f.envId)
-      .filter((r) => !f.tenantId || r.tenantId === f.tenantId)
-      .filter((r) => !f.actorType || r.actor.type === f.actorType)
-      .filter(
-        (r) =>
-          !f.before ||
-          r.createdAt < f.before ||
-          (f.beforeId !== undefined && r.createdAt === f.before && r.id < f.beforeId),
-      )
+      .filter((r) => matchesFilter(r, f))
       .slice(0, f.limit)
       .map((r) => structuredClone(r));
   }
 
-  async wait(id: string): Promise<JobRecord> {
+  /** Resolves when the job is final; rejects when `signal` aborts or this runner is disposed. */
+  async wait(id: string, signal?: AbortSignal): Promise<JobRecord> {
     const live = this.live.get(id);
-    return live ? live.done : this.get(id);
+    return untilAborted(live ? live.done : this.get(id), signal, this.stopped.signal);
   }
 
   async dispose(): Promise<void> {
+    this.stopped.abort();
     this.queue.length = 0;
     const pending = [...this.live.values()];
     for (const l of pending) l.abort.abort(new KeelError('CANCELLED', 'Keel is shutting down'));
-    await Promise.race([
+    // A handler that ignores its signal gets 5 s; the timer goes as soon as all have ended.
+    await within(
       Promise.all(
         pending.map((l) => (l.record.state === 'queued' ? this.finish(l, 'cancelled') : l.done)),
       ),
-      new Promise((r) => setTimeout(r, 5000).unref()),
-    ]);
+      5000,
+    );
   }
 
   private pump(): void {
@@ -169,40 +140,26 @@ export class InProcessJobRunner implements JobRunner {
         rec.startedAt ??= new Date().toISOString();
         delete rec.error;
         await this.persist(rec);
-        try {
-          const result = await handler(rec.payload as JobPayload<JobKind>, {
-            id: rec.id,
-            runKey: rec.id,
-            attempt: rec.attempts,
-            actor: rec.actor,
-            queuedAt: rec.createdAt,
-            signal: live.abort.signal,
-            progress: (p) => this.progress(live, p),
-            log: (level, msg) => this.log(rec, level, msg),
-          });
-          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
-          rec.result = result;
+        // A cancel that landed while the record was saved: a handler given an already aborted
+        // signal may wait forever for an 'abort' event that has already fired.
+        const outcome = await runAttempt(rec, handler, {
+          signal: live.abort.signal,
+          progressIntervalMs: this.opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+          publish: (progress) => this.bus.publish('jobs.progress', { id: rec.id, progress }),
+          // No outage wait here: a retry sleeps in this process, holding its slot.
+          logger: this.logger,
+        });
+        if (outcome.state === 'completed') {
+          rec.result = outcome.result;
           return await this.finish(live, 'completed');
-        } catch (e) {
-          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
-          rec.error = isKeelError(e)
-            ? e.toShape()
-            : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-          if (!isKeelError(e)) this.logger.error({ err: e, job: rec.id }, 'job crashed');
-          if (rec.attempts >= RETRY.attempts || !isRetriable(rec.error.code)) {
-            return await this.finish(live, 'failed');
-          }
-          const delay = RETRY.backoffMs * 2 ** (rec.attempts - 1);
-          this.log(
-            rec,
-            'warn',
-            `attempt ${rec.attempts} failed (${rec.error.message}); retrying in ${delay / 1000} s`,
-          );
-          rec.state = 'queued';
-          await this.persist(rec);
-          await abortableSleep(delay, live.abort.signal);
-          if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
         }
+        if (outcome.state === 'cancelled') return await this.finish(live, 'cancelled');
+        rec.error = outcome.error;
+        if (outcome.state === 'failed') return await this.finish(live, 'failed');
+        rec.state = 'queued';
+        await this.persist(rec);
+        await abortableSleep(outcome.delayMs, live.abort.signal);
+        if (live.abort.signal.aborted) return await this.finish(live, 'cancelled');
       }
     } finally {
       this.running--;
@@ -210,29 +167,10 @@ export class InProcessJobRunner implements JobRunner {
     }
   }
 
-  private progress(live: Live, p: JobProgress): void {
-    live.record.progress = p;
-    const interval = this.opts.progressIntervalMs ?? 250;
-    const now = Date.now();
-    const emit = (): void => {
-      live.lastPublish = Date.now();
-      live.pendingProgress = undefined;
-      this.bus.publish('jobs.progress', { id: live.record.id, progress: live.record.progress });
-    };
-    if (now - live.lastPublish >= interval) emit();
-    else live.pendingProgress ??= setTimeout(emit, interval - (now - live.lastPublish));
-  }
-
-  private log(rec: JobRecord, level: JobLogLine['level'], msg: string): void {
-    rec.log.push({ at: new Date().toISOString(), level, msg });
-    if (rec.log.length > LOG_LINES) rec.log.splice(0, rec.log.length - LOG_LINES);
-  }
-
   private async finish(
     live: Live,
     state: 'completed' | 'failed' | 'cancelled',
   ): Promise<JobRecord> {
-    if (live.pendingProgress) clearTimeout(live.pendingProgress);
     const rec = live.record;
     rec.state = state;
     rec.finishedAt = new Date().toISOString();
@@ -254,7 +192,8 @@ export class InProcessJobRunner implements JobRunner {
 
   /** Records left running by a process that died cannot be resumed in-process: mark them failed. */
   private async recover(): Promise<void> {
-    this.records = await this.store.load();
+    // Every record the store holds (the file store keeps the newest 1000).
+    this.records = await this.store.list({ limit: Number.MAX_SAFE_INTEGER });
     for (const r of this.records) {
       if (FINAL_STATES.includes(r.state)) continue;
       r.state = 'failed';
@@ -270,7 +209,8 @@ export class InProcessJobRunner implements JobRunner {
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = (): void => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { KeelError } from '../../../../shared/errors';
+import { KeelError, isKeelError } from '../../../../shared/errors';
 import type { JobEngine, JobKind, JobPayload, JobRecord } from '../../../../shared/jobs';
 import type { Connection, Environment } from '../../../../shared/models/environment';
 import type { Disposable } from '../../lib/disposables';
@@ -80,6 +80,8 @@ export interface JobServiceOptions {
  */
 export class JobService implements Disposable {
   private readonly engines = new Map<string, Promise<EnvEngine>>();
+  private disposed = false;
+  private readonly reconcilers = new Set<(envId: string) => Promise<unknown>>();
 
   constructor(private readonly o: JobServiceOptions) {}
 
@@ -96,6 +98,8 @@ export class JobService implements Disposable {
   }
 
   async engine(envId: string): Promise<EnvEngine> {
+    // Nothing may start an engine once the service is disposed: nobody would stop it.
+    if (this.disposed) throw new KeelError('UNAVAILABLE', 'the job engine is shutting down');
     let p = this.engines.get(envId);
     if (!p) {
       p = this.create(envId);
@@ -161,9 +165,10 @@ export class JobService implements Disposable {
     });
   }
 
-  async wait(id: string): Promise<JobRecord> {
+  /** The job's final record; rejects when `signal` aborts or its engine is disposed. */
+  async wait(id: string, signal?: AbortSignal): Promise<JobRecord> {
     const { runner } = await this.find(id);
-    return runner.wait(id);
+    return runner.wait(id, signal);
   }
 
   async list(filter: JobFilter): Promise<JobRecord[]> {
@@ -190,6 +195,15 @@ export class JobService implements Disposable {
     return n;
   }
 
+  /**
+   * Run `fn` for an environment each time its coordinated engine's Redis comes back after a drop,
+   * and on the engine's periodic sweep: what Redis lost (a restart without data) is put back.
+   */
+  onReconcile(fn: (envId: string) => Promise<unknown>): Disposable {
+    this.reconcilers.add(fn);
+    return { dispose: () => void this.reconcilers.delete(fn) };
+  }
+
   /** After an environment's connections changed: its engine is rebuilt on next use. */
   async reset(envId: string): Promise<void> {
     const p = this.engines.get(envId);
@@ -200,6 +214,7 @@ export class JobService implements Disposable {
 
   /** Stop: running jobs get `graceMs` to finish before they are handed back to other workers. */
   async dispose(graceMs?: number): Promise<void> {
+    this.disposed = true;
     const all = [...this.engines.values()];
     this.engines.clear();
     await Promise.all(
@@ -207,17 +222,40 @@ export class JobService implements Disposable {
     );
   }
 
+  /**
+   * The engine holding job `id`. NOT_FOUND only when every place a record could be answered; an
+   * unreachable core database is UNAVAILABLE (the job may well exist there).
+   */
   private async find(id: string): Promise<EnvEngine> {
-    const has = (r: JobRunner): Promise<boolean> =>
+    const away: string[] = [];
+    const has = (r: JobRunner, envId?: string): Promise<boolean> =>
       r.get(id).then(
         () => true,
-        () => false,
+        (e: unknown) => {
+          if (!isKeelError(e) || e.code !== 'NOT_FOUND') away.push(`${envId}: ${String(e)}`);
+          return false;
+        },
       );
-    if (await has(this.o.local)) return { runner: this.o.local, coordination: {} };
+    if (
+      await this.o.local.get(id).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { runner: this.o.local, coordination: {} };
     for (const env of await this.o.envs.list()) {
-      const e = await this.engine(env.id).catch(() => undefined);
-      if (e?.bull && (await has(e.bull))) return e;
+      const e = await this.engine(env.id).catch((err: unknown) => {
+        if (coordinationOf(env).core) away.push(`${env.id}: ${String(err)}`);
+        return undefined;
+      });
+      if (e?.bull && (await has(e.bull, env.id))) return e;
     }
+    if (away.length > 0)
+      throw new KeelError(
+        'UNAVAILABLE',
+        `job ${id} not found in the records that answered; unreachable: ${away.join('; ')}`,
+        { unreachable: away },
+      );
     throw new KeelError('NOT_FOUND', `no job ${id}`);
   }
 
@@ -236,10 +274,23 @@ export class JobService implements Disposable {
       bus: this.o.bus,
       logger: this.o.logger,
       settings: this.o.settings,
+      reconcile: async (why) => {
+        for (const fn of this.reconcilers) {
+          await fn(envId).catch((err: unknown) =>
+            this.o.logger.warn({ err, envId, why }, 'job engine reconcile step failed'),
+          );
+        }
+      },
     });
     this.o.register(bull);
-    if (this.o.work) await bull.startWorkers();
-    if (this.o.events) bull.watchEvents();
+    try {
+      if (this.o.work) await bull.startWorkers();
+      if (this.o.events) bull.watchEvents();
+    } catch (err) {
+      // A failed start is forgotten (and tried again later): stop what it had started.
+      await bull.dispose(0).catch(() => undefined);
+      throw err;
+    }
     this.o.logger.info(
       { envId, redis: `${connection.host}:${connection.port}` },
       'coordinated job engine started',

@@ -1,12 +1,16 @@
 import { hostname } from 'node:os';
 import { KeelError } from '../../../../shared/errors';
+import type { BackupsService } from '../backups/backups.service';
+import { runBackup } from '../backups/runner';
 import type { EnvironmentsService } from '../environments/environments.service';
 import type { HealthService } from '../health.service';
 import type { ClientRegistry } from '../../stores/registry';
+import type { PartitionsService } from '../partitions/partitions.service';
+import type { QuotasService } from '../quotas/quotas.service';
 import { migrateKeelSchema } from '../shared/keel-schema';
-import { findBlueprintDir } from '../tenants/blueprints';
+import { findBlueprintDir, type BlueprintDirs } from '../tenants/blueprints';
 import type { BulkThreadDeps } from '../tenants/bulk-thread';
-import type { TenantsService } from '../tenants/tenants.service';
+import type { TenantProvisioner } from '../tenants/provisioner';
 import { coordinationOf } from './job.service';
 import { runInThread } from './thread-executor';
 import type { JobRunner } from './types';
@@ -16,7 +20,13 @@ export interface JobDeps {
   health: HealthService;
   envs: EnvironmentsService;
   registry: ClientRegistry;
-  tenants: TenantsService;
+  /** The tenants domain's job side (provision, bulk, rollback, purge, blueprint apply). */
+  tenants: TenantProvisioner;
+  /** Where blueprints are found (the bulk thread needs them too). */
+  blueprintDirs?: BlueprintDirs;
+  partitions: PartitionsService;
+  backups: BackupsService;
+  quotas: QuotasService;
   /** out/main/job-thread.js in the built shells; absent (tests run from sources): work inline. */
   threadFile?: string;
 }
@@ -99,7 +109,11 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
         ),
       ),
     );
-    const deps: BulkThreadDeps = { env, secrets, blueprintDir: findBlueprintDir() };
+    const deps: BulkThreadDeps = {
+      env,
+      secrets,
+      blueprintDir: { bundled: findBlueprintDir(), ...d.blueprintDirs },
+    };
     try {
       return await runInThread(d.threadFile, { kind: 'tenants.bulkProvision', payload, deps }, ctx);
     } finally {
@@ -112,6 +126,10 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
   jobs.register('tenants.purge', ({ envId, tenantId, reason }, ctx) =>
     d.tenants.purge(envId, tenantId, reason, ctx),
   );
+
+  jobs.register('partitions.apply', (payload, ctx) => d.partitions.maintain(payload, ctx));
+  jobs.register('backups.run', (payload, ctx) => runBackup(payload, ctx, d.backups.deps));
+  jobs.register('usage.scan', ({ envId }, ctx) => d.quotas.scan(envId, ctx));
 
   // pickupMs compares this worker's clock with the enqueuing Keel's: skew between machines shows.
   jobs.register('jobs.ping', async (_p, ctx) => ({

@@ -1,5 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Connection, ConnectionSecret } from '../../../../shared/models/environment';
+import type { Disposable } from '../../lib/disposables';
 
 /**
  * A new ioredis connection for BullMQ from a Keel connection: the same host, auth, TLS and
@@ -39,4 +40,28 @@ export function bullmqConnection(
   // Errors surface through BullMQ's own handling and reconnects; do not crash on them.
   conn.on('error', () => undefined);
   return conn;
+}
+
+/**
+ * Calls `fn` each time `conn` is ready again after it lost its server (never on the first
+ * connect): a Redis that restarted may be back without its data, job schedulers included.
+ */
+export function onReconnect(conn: Redis | Cluster, fn: () => void): Disposable {
+  let dropped = false;
+  const close = (): void => {
+    dropped = true;
+  };
+  const ready = (): void => {
+    if (!dropped) return;
+    dropped = false;
+    fn();
+  };
+  conn.on('close', close);
+  conn.on('ready', ready);
+  return {
+    dispose: () => {
+      conn.off('close', close);
+      conn.off('ready', ready);
+    },
+  };
 }

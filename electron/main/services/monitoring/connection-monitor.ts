@@ -32,6 +32,10 @@ export class ConnectionMonitor {
   overlapsSkipped = 0;
   lastSweep: SweepInfo | undefined;
   latest: Sample[] = [];
+  lastSlow: SweepInfo | undefined;
+  /** The last good slow read's samples. */
+  latestSlow: Sample[] = [];
+  private slowRunning = false;
   private totalSamples = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<Sample[]> | undefined;
@@ -84,33 +88,80 @@ export class ConnectionMonitor {
     return p;
   }
 
-  /** One collection under the time-out; never throws (a failed sweep is recorded). */
+  /** One sweep under the time-out; never throws (a failed sweep is recorded). */
   async collectOnce(read: Reader): Promise<{ samples: Sample[]; info: SweepInfo }> {
+    const timeoutMs =
+      this.settings.timeoutMs ??
+      Math.min(this.connection.timeouts.operationMs, Math.max(1000, this.settings.intervalMs));
+    const r = await this.read(read, { slow: false, fast: true }, timeoutMs, 'collecting');
+    this.record(r.info, r.samples);
+    return r;
+  }
+
+  /** Whether the slow read is due with the sweep about to run (the first, then every Nth). */
+  get slowDue(): boolean {
+    return this.sweeps % this.settings.slowEvery === 0 && !this.slowRunning;
+  }
+
+  /**
+   * The slow read (sizes, partitions) under its own time-out, beside the sweeps: one at a time,
+   * never failing a sweep. Resolves undefined when one is already running.
+   */
+  async collectSlow(read: Reader): Promise<{ samples: Sample[]; info: SweepInfo } | undefined> {
+    if (this.slowRunning) return undefined;
+    this.slowRunning = true;
+    try {
+      const timeoutMs = this.settings.slowTimeoutMs ?? Math.max(60_000, this.settings.intervalMs);
+      const r = await this.read(read, { slow: true, fast: false }, timeoutMs, 'reading sizes of');
+      const failing = this.lastSlow !== undefined && !this.lastSlow.ok;
+      this.lastSlow = r.info;
+      const where = { envId: this.envId, connectionId: this.connection.id };
+      if (r.info.error) {
+        if (!failing) this.logger.warn({ ...where, ...r.info.error }, 'sizes not read');
+      } else {
+        if (failing) this.logger.info(where, 'sizes read again');
+        this.latestSlow = r.samples;
+      }
+      return r;
+    } finally {
+      this.slowRunning = false;
+    }
+  }
+
+  private async read(
+    read: Reader,
+    parts: { slow: boolean; fast: boolean },
+    timeoutMs: number,
+    doing: string,
+  ): Promise<{ samples: Sample[]; info: SweepInfo }> {
     const c = this.connection;
     const at = Date.now();
     const t0 = performance.now();
     const skipped: SweepInfo['skipped'] = [];
-    const timeoutMs =
-      this.settings.timeoutMs ??
-      Math.min(c.timeouts.operationMs, Math.max(1000, this.settings.intervalMs));
     const ac = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const e = new KeelError('TIMEOUT', `collecting ${c.id} took longer than ${timeoutMs} ms`);
+        const e = new KeelError('TIMEOUT', `${doing} ${c.id} took longer than ${timeoutMs} ms`);
         ac.abort(e);
         reject(e);
       }, timeoutMs);
     });
+    let unreachable: unknown;
     const work = read({
       call: { signal: ac.signal, timeoutMs },
       counters: this.counters,
-      slow: this.sweeps % this.settings.slowEvery === 0,
+      ...parts,
       skip: (group, reason) => skipped.push({ group, reason }),
+      unreachable: (e) => (unreachable ??= e),
     });
     work.catch(() => undefined); // it may fail after the deadline: nobody waits for it then
     let samples: Sample[] = [];
     let error: SweepInfo['error'];
+    const errorOf = (e: unknown): NonNullable<SweepInfo['error']> => ({
+      code: isKeelError(e) ? e.code : 'INTERNAL',
+      message: e instanceof Error ? e.message : String(e),
+    });
     try {
       const points = await Promise.race([work, deadline]);
       samples = points.map((p) => ({
@@ -123,11 +174,9 @@ export class ConnectionMonitor {
         ...(p.tags && { tags: p.tags }),
         at,
       }));
+      if (unreachable !== undefined) error = errorOf(unreachable);
     } catch (e) {
-      error = {
-        code: isKeelError(e) ? e.code : 'INTERNAL',
-        message: e instanceof Error ? e.message : String(e),
-      };
+      error = errorOf(e);
     } finally {
       clearTimeout(timer);
     }
@@ -138,7 +187,6 @@ export class ConnectionMonitor {
       ...(error && { error }),
       skipped,
     };
-    this.record(info, samples);
     return { samples, info };
   }
 
@@ -151,7 +199,8 @@ export class ConnectionMonitor {
       failures: this.failures,
       overlapsSkipped: this.overlapsSkipped,
       ...(this.lastSweep && { lastSweep: this.lastSweep }),
-      samples: this.latest,
+      ...(this.lastSlow && { lastSlow: this.lastSlow }),
+      samples: [...this.latest, ...this.latestSlow],
     };
   }
 
@@ -191,6 +240,7 @@ export function samplesEvent(
   c: ConnectionMonitor,
   info: SweepInfo,
   samples: Sample[],
+  part?: 'slow',
 ): SamplesEvent {
   const point = (s: Sample): MetricPoint =>
     s.tags
@@ -207,6 +257,7 @@ export function samplesEvent(
     at: info.at,
     durationMs: info.durationMs,
     ...(info.error && { error: info.error }),
+    ...(part && { part }),
     points: ordered.slice(0, MAX_EVENT_POINTS).map(point),
     omitted: Math.max(0, samples.length - MAX_EVENT_POINTS),
   };

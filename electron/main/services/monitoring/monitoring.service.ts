@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import { KeelError, isKeelError } from '../../../../shared/errors';
 import {
+  MAX_EVENT_POINTS,
   METRICS,
   type MonitoringLatest,
   type MonitoringStats,
   type Sample,
   type SeriesInput,
   type SeriesResult,
+  type SweepInfo,
   type TenantActivity,
 } from '../../../../shared/monitoring';
 import type { Disposable } from '../../lib/disposables';
@@ -14,13 +16,16 @@ import type { EventBus } from '../../lib/event-bus';
 import type { ClientRegistry } from '../../stores/registry';
 import type { EnvironmentsService } from '../environments/environments.service';
 import { BlueprintLoader } from '../tenants/blueprints';
-import { collect } from './collectors/index';
+import { collect, type CollectContext } from './collectors/index';
 import { ConnectionMonitor, samplesEvent } from './connection-monitor';
 import { History, historyTarget } from './history';
 import { MemoryWindow } from './memory-window';
 import type { SampleWriterOptions } from './sample-writer';
 import { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from './settings';
 import { ActivityCache, readTenantActivity } from './tenant-activity';
+
+/** Store kinds whose collectors have a slow part (sizes, partitions). */
+const SLOW_KINDS = new Set(['mysql', 'mongodb']);
 
 export { DEFAULT_MONITORING_SETTINGS, type MonitoringSettings } from './settings';
 
@@ -305,28 +310,67 @@ export class MonitoringService implements Disposable {
     return Math.max(s.minBufferSamples, Math.ceil(perSweep * sweeps));
   }
 
-  /** One sweep of one connection; joins the running one instead of overlapping it. */
+  /**
+   * One sweep of one connection; joins the running one instead of overlapping it. On the slow
+   * cadence it also starts the slow read (sizes, partitions) beside it, which never delays it.
+   */
   private sweep(c: ConnectionMonitor): Promise<Sample[]> {
+    const read = (ctx: CollectContext) => collect(this.d.registry, c.envId, c.connection, ctx);
+    if (SLOW_KINDS.has(c.connection.kind) && c.slowDue) {
+      void c
+        .collectSlow(read)
+        .then((r) => r && this.keep(c, r.samples, r.info, 'slow'))
+        .catch((err: unknown) => this.d.logger.error({ err }, 'monitoring slow read crashed'));
+    }
     return c.runExclusive(async () => {
-      const { samples, info } = await c.collectOnce((ctx) =>
-        collect(this.d.registry, c.envId, c.connection, ctx),
-      );
-      const state = this.envStates.get(c.envId);
-      // Removed or replaced while it ran: its samples belong to nobody now.
-      if (state?.conns.get(c.connection.id) !== c) return samples;
-      this.memory.record(samples);
-      const history = state.history;
-      // One console of the team writes the history (the alert evaluator's lease holder); the
-      // others keep their live window only, so series are not written twice.
-      if (history && this.writesHistory(c.envId)) {
-        history.writer.add(samples);
-        if (this.settings.bufferSamples === undefined) {
-          const need = this.neededCapacity(state);
-          if (need > history.writer.stats().capacity) history.writer.setCapacity(need);
-        }
-      }
-      this.d.bus.publish('monitoring.samples', samplesEvent(c, info, samples));
+      const { samples, info } = await c.collectOnce(read);
+      this.keep(c, samples, info);
       return samples;
     });
+  }
+
+  /**
+   * Samples another service derives for a connection (partition runway from maintenance's
+   * discovery): into the live window, the history (one writer per team) and a
+   * `monitoring.samples` event of part `partitions`, which says nothing about reachability.
+   */
+  ingest(envId: string, connectionId: string, samples: Sample[]): void {
+    const state = this.envStates.get(envId);
+    const c = state?.conns.get(connectionId);
+    const first = samples[0];
+    if (!state || !c || !first) return;
+    this.memory.record(samples);
+    if (state.history && this.writesHistory(envId)) state.history.writer.add(samples);
+    this.d.bus.publish('monitoring.samples', {
+      envId,
+      connectionId,
+      kind: c.connection.kind,
+      at: first.at,
+      durationMs: 0,
+      part: 'partitions',
+      points: samples
+        .slice(0, MAX_EVENT_POINTS)
+        .map((x) => ({ metric: x.metric, value: x.value, ...(x.tags && { tags: x.tags }) })),
+      omitted: Math.max(0, samples.length - MAX_EVENT_POINTS),
+    });
+  }
+
+  /** Keep a read's samples: live window, history (one writer per team), the samples event. */
+  private keep(c: ConnectionMonitor, samples: Sample[], info: SweepInfo, part?: 'slow'): void {
+    const state = this.envStates.get(c.envId);
+    // Removed or replaced while it ran: its samples belong to nobody now.
+    if (state?.conns.get(c.connection.id) !== c) return;
+    this.memory.record(samples);
+    const history = state.history;
+    // One console of the team writes the history (the alert evaluator's lease holder); the
+    // others keep their live window only, so series are not written twice.
+    if (history && this.writesHistory(c.envId)) {
+      history.writer.add(samples);
+      if (this.settings.bufferSamples === undefined) {
+        const need = this.neededCapacity(state);
+        if (need > history.writer.stats().capacity) history.writer.setCapacity(need);
+      }
+    }
+    this.d.bus.publish('monitoring.samples', samplesEvent(c, info, samples, part));
   }
 }

@@ -7,8 +7,13 @@ export interface MonitoringSettings {
    * (at least 1 s), so a hung server costs one skipped tick, not a pile of sweeps.
    */
   timeoutMs?: number;
-  /** Sizes and partitions are read on every Nth sweep (they cost the server more). */
+  /**
+   * Sizes and partitions are read every Nth sweep (they cost the server more), beside the sweep
+   * and not inside it: their time never delays a sweep, and their failure is not the store's.
+   */
   slowEvery: number;
+  /** Time-out of one slow read (default: 60 s, and never less than the sweep interval). */
+  slowTimeoutMs?: number;
   /** Minutes of every series kept in memory (live charts; the only history without InfluxDB). */
   windowMinutes: number;
   /** Minutes of samples the InfluxDB buffer holds at the current rate while InfluxDB is away. */

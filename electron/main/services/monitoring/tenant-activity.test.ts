@@ -59,7 +59,8 @@ describe('tenant activity', () => {
       ],
       calls,
     );
-    expect(r).toEqual([
+    expect(r.tenants).toBe(3);
+    expect(r.ranking).toEqual([
       { tenantId: 'b', rows: 5, apiCalls: 50, byTable: { 'd.t1': 3, 'd.t2': 2 } },
       { tenantId: 'a', rows: 5, apiCalls: 0, byTable: { 'd.t1': 5 } },
       { tenantId: 'c', rows: 3, apiCalls: 9, byTable: { 'd.t1': 3 } },

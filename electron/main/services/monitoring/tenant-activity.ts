@@ -12,8 +12,12 @@ import type { RedisStore } from '../../stores/redis.store';
 import type { CallOptions } from '../../stores/types';
 import { resolveTargets } from '../tenants/placement';
 
-/** Top tenants read per table (the ranking merges these lists). */
-export const TOP_PER_TABLE = 20;
+/**
+ * Tenants read per table at most. The ranking is built from complete per-tenant counts; only a
+ * table with more tenants than this in one month's partition is cut (its busiest kept), and then
+ * the shard's ranking says it is partial.
+ */
+export const MAX_TENANTS_PER_TABLE = 100_000;
 /** SCAN rounds per read (COUNT 1000 each): bounds the work on a big keyspace. */
 export const SCAN_ROUNDS = 50;
 /** Counter keys read at most. */
@@ -75,24 +79,28 @@ function splitTemplate(t: string): [string, string] {
   return [t.slice(0, first), t.slice(last + '{tenant}'.length)];
 }
 
-/** Rows per tenant in one partition of one table: the top TOP_PER_TABLE. */
+/**
+ * Rows per tenant in one partition of one table: every tenant (set-based, one GROUP BY), unless
+ * there are more than `limit`; then the busiest `limit` and `complete: false`.
+ */
 export async function countPartition(
   store: MysqlStore,
   database: string,
   table: string,
   partition: string,
   call: CallOptions,
-): Promise<Map<string, number>> {
+  limit = MAX_TENANTS_PER_TABLE,
+): Promise<{ counts: Map<string, number>; complete: boolean }> {
   const sql =
     `SELECT tenant_id AS t, COUNT(*) AS n FROM ${mysql.escapeId(database)}.${mysql.escapeId(table)}` +
-    ` PARTITION (${mysql.escapeId(partition)}) GROUP BY tenant_id ORDER BY n DESC LIMIT ${TOP_PER_TABLE}`;
-  const rows = await store.query<RowDataPacket[]>(sql, [], call);
-  const out = new Map<string, number>();
-  for (const r of rows) {
+    ` PARTITION (${mysql.escapeId(partition)}) GROUP BY tenant_id ORDER BY n DESC LIMIT ?`;
+  const rows = await store.query<RowDataPacket[]>(sql, [limit + 1], call);
+  const counts = new Map<string, number>();
+  for (const r of rows.slice(0, limit)) {
     const id = String(r.t);
-    if (TENANT_ID.test(id)) out.set(id, Number(r.n));
+    if (TENANT_ID.test(id)) counts.set(id, Number(r.n));
   }
-  return out;
+  return { counts, complete: rows.length <= limit };
 }
 
 /** Today's API calls per tenant: SCAN for the counters (bounded), then GET them. */
@@ -136,11 +144,14 @@ export async function readApiCalls(
   return { calls, keys: list.length, truncated: cursor !== '0' };
 }
 
-/** Merge per-table counts into a ranking: by rows, then API calls; at most MAX_ACTIVITY_TENANTS. */
+/**
+ * Sum per-table counts per tenant and rank: by rows, then API calls; the first
+ * MAX_ACTIVITY_TENANTS, with how many tenants were counted in all.
+ */
 export function rank(
   perTable: Array<{ name: string; counts: Map<string, number> }>,
   calls: Map<string, number>,
-): TenantActivityRow[] {
+): { ranking: TenantActivityRow[]; tenants: number } {
   const rows = new Map<string, TenantActivityRow>();
   for (const { name, counts } of perTable) {
     for (const [tenantId, n] of counts) {
@@ -153,11 +164,12 @@ export function rank(
       r.byTable[name] = n;
     }
   }
-  return [...rows.values()]
+  const ranking = [...rows.values()]
     .sort(
       (a, b) => b.rows - a.rows || b.apiCalls - a.apiCalls || a.tenantId.localeCompare(b.tenantId),
     )
     .slice(0, MAX_ACTIVITY_TENANTS);
+  return { ranking, tenants: rows.size };
 }
 
 export interface ActivityStores {
@@ -205,6 +217,7 @@ export async function readTenantActivity(
   for (const [id, tables] of plan.shards) {
     if (connectionId !== undefined && id !== connectionId) continue;
     const perTable: Array<{ name: string; counts: Map<string, number> }> = [];
+    let partial = false;
     let store: MysqlStore | undefined;
     try {
       store = await stores.mysql(id);
@@ -215,10 +228,9 @@ export async function readTenantActivity(
       for (const t of tables) {
         const name = `${t.database}.${t.table}`;
         try {
-          perTable.push({
-            name,
-            counts: await countPartition(store, t.database, t.table, partition, call),
-          });
+          const got = await countPartition(store, t.database, t.table, partition, call);
+          perTable.push({ name, counts: got.counts });
+          if (!got.complete) partial = true;
         } catch (e) {
           skipped.push({ what: `${id}: ${name} ${partition}`, reason: reason(e) });
         }
@@ -227,7 +239,8 @@ export async function readTenantActivity(
     shards.push({
       connectionId: id,
       tables: tables.map((t) => `${t.database}.${t.table}`),
-      ranking: rank(perTable, calls),
+      ...rank(perTable, calls),
+      partial,
     });
   }
   return { envId: env.id, at: now.getTime(), partition, day, shards, redis, skipped };

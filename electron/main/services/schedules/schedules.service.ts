@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
-import { KeelError } from '../../../../shared/errors';
+import { KeelError, isKeelError } from '../../../../shared/errors';
 import { JOB_KIND_NAMES, type Actor, type JobRecord } from '../../../../shared/jobs';
-import type { Schedule, ScheduleInput } from '../../../../shared/schedules';
-import type { Disposable } from '../../lib/disposables';
+import type { Schedule, ScheduleInput, ScheduleListEntry } from '../../../../shared/schedules';
+import { DisposableMap, DisposableOwner, timeoutTimer } from '../../lib/disposables';
 import type { EventBus } from '../../lib/event-bus';
 import type { ClientRegistry } from '../../stores/registry';
 import type { EnvironmentsService } from '../environments/environments.service';
 import type { QueuedJobData } from '../jobs/bullmq-runner';
 import type { JobService } from '../jobs/job.service';
 import { nextRuns } from './cron';
+import { missedTicks } from './deadman';
+import { schedulerHealthy } from './reconcile';
 import {
   FileScheduleStore,
   MysqlScheduleStore,
@@ -25,10 +27,10 @@ const MAX_TIMER_MS = 60 * 60 * 1000;
  * for the whole team (upserting the same scheduler from many consoles is idempotent). Otherwise the
  * definition is local and this process's timers start the runs (and stop with it).
  */
-export class ScheduleService implements Disposable {
+export class ScheduleService extends DisposableOwner {
   private readonly local: ScheduleStore;
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private stopped = false;
+  /** Local schedules' next-run timers by `envId/id`; gone on dispose (a later arm is a no-op). */
+  private readonly timers = this._register(new DisposableMap<string>());
 
   constructor(
     private readonly o: {
@@ -42,7 +44,9 @@ export class ScheduleService implements Disposable {
       drive: boolean;
     },
   ) {
+    super();
     this.local = new FileScheduleStore(o.userDataDir);
+    if (o.drive) this._register(o.jobs.onReconcile((envId) => this.reconcile(envId)));
   }
 
   /** Make every environment's engine carry its schedules (idempotent; run at start and on change). */
@@ -59,14 +63,50 @@ export class ScheduleService implements Disposable {
     for (const s of await store.list(envId)) await this.apply(s);
   }
 
-  async list(envId?: string): Promise<Schedule[]> {
-    const envIds = envId ? [envId] : (await this.o.envs.list()).map((e) => e.id);
-    const out: Schedule[] = [];
-    for (const id of envIds) {
-      const { store } = await this.storeFor(id);
-      for (const s of await store.list(id)) out.push(await this.view(s));
+  /**
+   * Put back every enabled schedule Redis no longer carries (lost with its data, or a chain of runs
+   * that broke): the coordinated engine calls this after a reconnect and periodically. A healthy
+   * scheduler is left alone, so a tick that is due but not yet taken is never replaced.
+   */
+  async reconcile(envId: string): Promise<number> {
+    const engine = await this.o.jobs.engine(envId);
+    if (!engine.bull) return 0;
+    const { store } = await this.storeFor(envId);
+    let repaired = 0;
+    for (const s of await store.list(envId)) {
+      if (!s.enabled || (await schedulerHealthy(engine.bull.queue(s.target.kind), s))) continue;
+      await this.apply(s);
+      repaired++;
     }
-    return out;
+    if (repaired > 0)
+      this.o.logger.warn({ envId, repaired }, 'schedules missing from Redis were put back');
+    return repaired;
+  }
+
+  /** Per environment: one whose store fails answers with its error, the others still list. */
+  async list(envId?: string): Promise<ScheduleListEntry[]> {
+    const envIds = envId
+      ? [(await this.o.envs.get(envId)).id]
+      : (await this.o.envs.list()).map((e) => e.id);
+    return Promise.all(
+      envIds.map(async (id): Promise<ScheduleListEntry> => {
+        try {
+          const { store } = await this.storeFor(id);
+          const schedules: Schedule[] = [];
+          for (const s of await store.list(id)) schedules.push(await this.view(s));
+          return { envId: id, schedules };
+        } catch (err) {
+          this.o.logger.warn({ err, envId: id }, 'schedules not listed');
+          const error = isKeelError(err)
+            ? err.toShape()
+            : new KeelError(
+                'INTERNAL',
+                `the schedules of ${id} could not be read; see the Keel log`,
+              ).toShape();
+          return { envId: id, schedules: [], error };
+        }
+      }),
+    );
   }
 
   async save(
@@ -121,20 +161,21 @@ export class ScheduleService implements Disposable {
     return this.o.jobs.start(s.target.kind, s.target.payload as never, { actor, scheduleId: s.id });
   }
 
-  dispose(): void {
-    this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-  }
-
   private async view(s: StoredSchedule): Promise<Schedule> {
-    const last = (await this.o.jobs.list({ envId: s.envId, limit: 200 }).catch(() => [])).find(
-      (j) => j.scheduleId === s.id,
-    );
+    const runs = await this.o.jobs
+      .list({ envId: s.envId, scheduleId: s.id, limit: 1 })
+      .catch(() => undefined);
+    const last = runs?.[0];
+    // Unknown runs say nothing about missed ticks.
+    const missed = runs && missedTicks(s, last?.createdAt);
     return {
       ...s,
       next: s.enabled ? nextRuns(s.cron, s.tz, 5) : [],
-      ...(last && { lastRun: { jobId: last.id, state: last.state, at: last.createdAt } }),
+      ...(last && {
+        lastRun: { jobId: last.id, state: last.state, at: last.createdAt },
+        lastRunAt: last.createdAt,
+      }),
+      ...(missed && { missed }),
     };
   }
 
@@ -188,36 +229,29 @@ export class ScheduleService implements Disposable {
 
   /** A local timer for the next run; it re-arms itself after each run. */
   private arm(s: StoredSchedule): void {
-    if (this.stopped) return;
+    if (this._isDisposed) return;
     const [next] = nextRuns(s.cron, s.tz, 1);
     if (!next) return;
     const wait = Math.max(0, Date.parse(next) - Date.now());
     const key = `${s.envId}/${s.id}`;
-    const t = setTimeout(
-      () => {
-        this.timers.delete(key);
-        if (wait > MAX_TIMER_MS) return this.arm(s);
-        void this.o.jobs
-          .start(s.target.kind, s.target.payload as never, {
-            actor: { type: 'schedule', name: s.name },
-            scheduleId: s.id,
-          })
-          .catch((err: unknown) =>
-            this.o.logger.warn({ err, schedule: s.id }, 'scheduled run could not start'),
-          )
-          .finally(() => this.arm(s));
-      },
-      Math.min(wait, MAX_TIMER_MS),
-    );
-    t.unref?.();
+    const t = timeoutTimer(Math.min(wait, MAX_TIMER_MS), () => {
+      this.timers.delete(key);
+      if (wait > MAX_TIMER_MS) return this.arm(s);
+      void this.o.jobs
+        .start(s.target.kind, s.target.payload as never, {
+          actor: { type: 'schedule', name: s.name },
+          scheduleId: s.id,
+        })
+        .catch((err: unknown) =>
+          this.o.logger.warn({ err, schedule: s.id }, 'scheduled run could not start'),
+        )
+        .finally(() => this.arm(s));
+    });
     this.timers.set(key, t);
   }
 
   private clearTimer(s: StoredSchedule): void {
-    const key = `${s.envId}/${s.id}`;
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+    this.timers.delete(`${s.envId}/${s.id}`);
   }
 
   private changed(envId: string): void {

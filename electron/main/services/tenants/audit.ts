@@ -1,5 +1,8 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { AuditEntry } from '../../../../shared/tenants';
+import type { Logger } from 'pino';
+import { Coalescer } from '../../lib/coalescer';
+import type { EventBus } from '../../lib/event-bus';
 import type { MysqlStore } from '../../stores/mysql.store';
 import { table } from '../shared/keel-schema';
 import { sqlTime } from './catalog';
@@ -24,22 +27,31 @@ const parse = (v: unknown): unknown =>
 export class AuditLog {
   constructor(private readonly core: MysqlStore) {}
 
-  async write(w: AuditWrite): Promise<void> {
+  // Entries written at the same time (tenants provisioned side by side) go in one statement.
+  private readonly writes = new Coalescer<AuditWrite, void>(async (all) => {
+    const at = sqlTime();
     await this.core.query(
-      `INSERT INTO ${table('keel_audit')} (at, env_id, actor, action, target, tenant_id, before_state, after_state, result, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${table('keel_audit')} (at, env_id, actor, action, target, tenant_id, before_state, after_state, result, error) VALUES ?`,
       [
-        sqlTime(),
-        w.envId,
-        w.actor.slice(0, 160),
-        w.action,
-        w.target.slice(0, 200),
-        w.tenantId ?? null,
-        w.before === undefined ? null : JSON.stringify(w.before),
-        w.after === undefined ? null : JSON.stringify(w.after),
-        w.error ? 'failed' : 'ok',
-        w.error ?? null,
+        all.map((w) => [
+          at,
+          w.envId,
+          w.actor.slice(0, 160),
+          w.action,
+          w.target.slice(0, 200),
+          w.tenantId ?? null,
+          w.before === undefined ? null : JSON.stringify(w.before),
+          w.after === undefined ? null : JSON.stringify(w.after),
+          w.error ? 'failed' : 'ok',
+          w.error ?? null,
+        ]),
       ],
     );
+    return [];
+  });
+
+  async write(w: AuditWrite): Promise<void> {
+    await this.writes.run(w);
   }
 
   async list(envId: string, tenantId: string | undefined, limit: number): Promise<AuditEntry[]> {
@@ -59,4 +71,61 @@ export class AuditLog {
       error: (r.error as string | null) ?? null,
     }));
   }
+}
+
+/** One change, as its audit entry names it. */
+export type Change = Omit<AuditWrite, 'before' | 'after' | 'error'>;
+
+/** What a change that worked reports: its result, and the state before / after for the log. */
+export interface Outcome<T> {
+  value: T;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditedOptions {
+  /**
+   * Runs first when the change fails: puts back what it did (undo, restore) and returns the error
+   * to throw (the one caught if absent). Its own failure is thrown instead, and still recorded.
+   */
+  recover?: (e: unknown) => Promise<unknown>;
+  /** The failed entry's before / after. */
+  failed?: () =>
+    Promise<Pick<AuditWrite, 'before' | 'after'>> | Pick<AuditWrite, 'before' | 'after'>;
+}
+
+/**
+ * Runs a change and records it: when it works, an `ok` entry with its before / after and a
+ * `tenants.changed` event for every console; when it fails, `recover` first, then a `failed`
+ * entry with the error (best effort: a core database that is away must not hide the change's
+ * own error), then the error.
+ */
+export async function audited<T>(
+  to: { audit: AuditLog; bus: EventBus; logger: Logger },
+  change: Change,
+  run: () => Promise<Outcome<T>>,
+  o: AuditedOptions = {},
+): Promise<T> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = await run();
+  } catch (e) {
+    let thrown: unknown = e;
+    try {
+      if (o.recover) thrown = await o.recover(e);
+    } catch (r) {
+      thrown = r;
+    }
+    const failed = await Promise.resolve(o.failed?.()).catch(() => undefined);
+    await to.audit
+      .write({ ...change, ...failed, error: e instanceof Error ? e.message : String(e) })
+      .catch((err: unknown) => to.logger.warn({ err, ...change }, 'failed change not audited'));
+    throw thrown;
+  }
+  await to.audit.write({ ...change, before: outcome.before, after: outcome.after });
+  to.bus.publish('tenants.changed', {
+    envId: change.envId,
+    ...(change.tenantId && { tenantId: change.tenantId }),
+  });
+  return outcome.value;
 }

@@ -4,19 +4,20 @@ import type { ConnectionSecret, Environment } from '../../../../shared/models/en
 import { EventBus } from '../../lib/event-bus';
 import { ClientRegistry } from '../../stores/registry';
 import type { JobContext } from '../jobs/types';
-import { TenantsService } from './tenants.service';
+import type { BlueprintDirs } from './blueprints';
+import { TenantProvisioner } from './provisioner';
 
 /** What main hands a bulk-provisioning thread: the environment, its secrets, the blueprints. */
 export interface BulkThreadDeps {
   env: Environment;
   /** By connection id. Cloned into the thread's memory, never written anywhere. */
   secrets: Record<string, ConnectionSecret | undefined>;
-  blueprintDir: string;
+  blueprintDir: BlueprintDirs;
 }
 
 /**
  * `tenants.bulkProvision` on a worker thread (a list of 10,000 tenants is long work): its own
- * pools to the environment's stores, the same service code, nothing shared with main but messages.
+ * pools to the environment's stores, the same provisioner code, nothing shared with main but messages.
  */
 export async function runBulkInThread(
   payload: JobPayload<'tenants.bulkProvision'>,
@@ -29,7 +30,8 @@ export async function runBulkInThread(
     if (!connection) throw new Error(`no connection ${connectionId}`);
     return { connection, secret: deps.secrets[connectionId] };
   }, logger);
-  const service = new TenantsService({
+  // The job side only: no job starter, and no job counts as running elsewhere (main checked).
+  const provisioner = new TenantProvisioner({
     envs: { get: async () => deps.env },
     registry,
     bus: new EventBus(),
@@ -38,7 +40,7 @@ export async function runBulkInThread(
   });
   try {
     ctx.log('info', 'running on a worker thread');
-    return await service.bulk(payload.envId, payload.specs, ctx);
+    return await provisioner.bulk(payload.envId, payload.specs, ctx);
   } finally {
     await registry.dispose();
   }

@@ -2,7 +2,6 @@ import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { Blueprint } from '../../../../shared/blueprint';
 import { KeelError } from '../../../../shared/errors';
 import type {
-  Interrupted,
   Placement,
   Quotas,
   StatusChange,
@@ -10,13 +9,14 @@ import type {
   TenantStatus,
   TenantSummary,
 } from '../../../../shared/tenants';
+import { Coalescer } from '../../lib/coalescer';
 import type { MysqlStore } from '../../stores/mysql.store';
 import { qualified } from './ddl';
 
 /**
  * The tenant catalog in the core database named by the blueprint (seed 002's `tenants` table,
- * extended): tenants, plans, status history, and the provisioning journal that makes
- * provisioning idempotent and undoable. Migrations are versioned and additive; a destructive
+ * extended): tenants, plans, status history, and the tables of the provisioning journal
+ * (journal.ts) that makes provisioning idempotent and undoable. Migrations are versioned and additive; a destructive
  * one would need a backup step first (none exists yet, so none is allowed).
  */
 interface Migration {
@@ -98,7 +98,8 @@ export type UndoAction =
   | { store: 'mysql'; connectionId: string; dropDatabase: string }
   | { store: 'mongodb'; connectionId: string; database: string; dropCollection: string }
   | { store: 'redis'; connectionId: string; deleteAclUser: string }
-  | { store: 'redis'; connectionId: string; db: number; deleteKeysWithPrefix: string }
+  /** `db: 'all'`: every logical database (a tenant may SELECT any of them). */
+  | { store: 'redis'; connectionId: string; db: number | 'all'; deleteKeysWithPrefix: string }
   | { store: 'influxdb'; connectionId: string; dropDatabase: string }
   | { store: 'catalog'; deleteTenant: string };
 
@@ -110,12 +111,23 @@ export interface JournalEntry {
   undo: UndoAction;
 }
 
-type Row = RowDataPacket & Record<string, unknown>;
+/** Refuse a status change from a state it does not start from. */
+export function requireStatus(t: TenantSummary, from: readonly TenantStatus[]): void {
+  if (!from.includes(t.status)) {
+    throw new KeelError(
+      'PRECONDITION_FAILED',
+      `tenant ${t.id} is ${t.status.replace('_', ' ')}; this needs it to be ${from.join(' or ').replaceAll('_', ' ')}`,
+    );
+  }
+}
 
-const iso = (v: unknown): string => new Date(`${String(v).replace(' ', 'T')}Z`).toISOString();
+export type Row = RowDataPacket & Record<string, unknown>;
+
+export const iso = (v: unknown): string =>
+  new Date(`${String(v).replace(' ', 'T')}Z`).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 function toSummary(r: Row): TenantSummary {
   return {
@@ -225,11 +237,18 @@ export class Catalog {
     return rows.map(toSummary);
   }
 
+  // Look-ups made side by side (the tenants of a bulk list) are answered by one query.
+  private readonly finds = new Coalescer<string, TenantSummary | undefined>(async (ids) => {
+    const rows = await this.store.query<Row[]>(
+      `SELECT * FROM ${this.t('tenants')} WHERE id IN (?)`,
+      [[...new Set(ids)]],
+    );
+    const byId = new Map(rows.map((r) => [String(r.id), toSummary(r)]));
+    return ids.map((id) => byId.get(id));
+  });
+
   async find(id: string): Promise<TenantSummary | undefined> {
-    const rows = await this.store.query<Row[]>(`SELECT * FROM ${this.t('tenants')} WHERE id = ?`, [
-      id,
-    ]);
-    return rows[0] ? toSummary(rows[0]) : undefined;
+    return this.finds.run(id);
   }
 
   async get(id: string): Promise<TenantSummary> {
@@ -328,12 +347,7 @@ export class Catalog {
         );
         if (!rows[0]) throw new KeelError('NOT_FOUND', `no tenant ${id}`);
         const before = toSummary(rows[0]);
-        if (!from.includes(before.status)) {
-          throw new KeelError(
-            'PRECONDITION_FAILED',
-            `tenant ${id} is ${before.status.replace('_', ' ')}; this needs it to be ${from.join(' or ').replaceAll('_', ' ')}`,
-          );
-        }
+        requireStatus(before, from);
         const now = sqlTime();
         await conn.query(
           `UPDATE ${this.t('tenants')} SET status = ?, status_reason = ?, purge_after = ?, updated_at = ? WHERE id = ?`,
@@ -353,110 +367,5 @@ export class Catalog {
         throw e;
       }
     });
-  }
-
-  // ── provisioning journal ─────────────────────────────────────────────────────────────────
-
-  /** Start (or take over) the provisioning of a tenant; returns the journal so far. */
-  async begin(spec: TenantSpec, jobId: string | null): Promise<JournalEntry[]> {
-    const now = sqlTime();
-    await this.store.query(
-      `INSERT INTO ${this.t('tenant_provisioning')} (tenant_id, spec, state, job_id, error, started_at, updated_at) VALUES (?, ?, 'running', ?, NULL, ?, ?) ON DUPLICATE KEY UPDATE state = 'running', job_id = VALUES(job_id), error = NULL, updated_at = VALUES(updated_at)`,
-      [spec.id, JSON.stringify(spec), jobId, now, now],
-    );
-    return this.journal(spec.id);
-  }
-
-  async journal(tenantId: string): Promise<JournalEntry[]> {
-    const rows = await this.store.query<Row[]>(
-      `SELECT step_key, seq, state, undo_action FROM ${this.t('tenant_provision_step')} WHERE tenant_id = ? ORDER BY seq`,
-      [tenantId],
-    );
-    return rows.map((r) => ({
-      key: String(r.step_key),
-      seq: Number(r.seq),
-      state: r.state as JournalEntry['state'],
-      undo: json<UndoAction>(r.undo_action),
-    }));
-  }
-
-  /** Record steps about to run (`creating`), before they touch anything. */
-  async intend(tenantId: string, entries: JournalEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const now = sqlTime();
-    await this.store.query(
-      `INSERT INTO ${this.t('tenant_provision_step')} (tenant_id, step_key, seq, state, undo_action, at) VALUES ? ON DUPLICATE KEY UPDATE at = VALUES(at)`,
-      [entries.map((e) => [tenantId, e.key, e.seq, 'creating', JSON.stringify(e.undo), now])],
-    );
-  }
-
-  /** Steps done: `created` ones stay for undo; ones that found their object already there are forgotten. */
-  async settle(tenantId: string, created: string[], existed: string[]): Promise<void> {
-    if (created.length > 0) {
-      await this.store.query(
-        `UPDATE ${this.t('tenant_provision_step')} SET state = 'created' WHERE tenant_id = ? AND step_key IN (?)`,
-        [tenantId, created],
-      );
-    }
-    if (existed.length > 0) {
-      await this.store.query(
-        `DELETE FROM ${this.t('tenant_provision_step')} WHERE tenant_id = ? AND step_key IN (?) AND state = 'creating'`,
-        [tenantId, existed],
-      );
-    }
-  }
-
-  async forgetStep(tenantId: string, key: string): Promise<void> {
-    await this.store.query(
-      `DELETE FROM ${this.t('tenant_provision_step')} WHERE tenant_id = ? AND step_key = ?`,
-      [tenantId, key],
-    );
-  }
-
-  /** Provisioning finished or undone: the journal goes (a later failure must not undo a live tenant). */
-  async finish(tenantId: string): Promise<void> {
-    await this.store.query(`DELETE FROM ${this.t('tenant_provision_step')} WHERE tenant_id = ?`, [
-      tenantId,
-    ]);
-    await this.store.query(`DELETE FROM ${this.t('tenant_provisioning')} WHERE tenant_id = ?`, [
-      tenantId,
-    ]);
-  }
-
-  /** A rollback that could not finish: keep the journal, say why. */
-  async markFailed(tenantId: string, error: string): Promise<void> {
-    await this.store.query(
-      `UPDATE ${this.t('tenant_provisioning')} SET state = 'failed', error = ?, updated_at = ? WHERE tenant_id = ?`,
-      [error.slice(0, 4000), sqlTime(), tenantId],
-    );
-  }
-
-  async provisioning(): Promise<Array<Omit<Interrupted, 'stepsDone'> & { stepsDone: number }>> {
-    const rows = await this.store.query<Row[]>(
-      `SELECT p.*, (SELECT COUNT(*) FROM ${this.t('tenant_provision_step')} s WHERE s.tenant_id = p.tenant_id) AS steps FROM ${this.t('tenant_provisioning')} p ORDER BY p.started_at`,
-    );
-    return rows.map((r) => ({
-      tenantId: String(r.tenant_id),
-      spec: json<unknown>(r.spec),
-      state: r.state === 'failed' ? 'failed' : 'running',
-      stepsDone: Number(r.steps),
-      startedAt: iso(r.started_at),
-      updatedAt: iso(r.updated_at),
-      jobId: (r.job_id as string | null) ?? null,
-      error: (r.error as string | null) ?? null,
-    }));
-  }
-
-  async provisioningOf(
-    tenantId: string,
-  ): Promise<{ spec: unknown; jobId: string | null } | undefined> {
-    const rows = await this.store.query<Row[]>(
-      `SELECT spec, job_id FROM ${this.t('tenant_provisioning')} WHERE tenant_id = ?`,
-      [tenantId],
-    );
-    const r = rows[0];
-    return r
-      ? { spec: json<unknown>(r.spec), jobId: (r.job_id as string | null) ?? null }
-      : undefined;
   }
 }

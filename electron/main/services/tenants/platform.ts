@@ -4,7 +4,8 @@ import type { JobContext } from '../jobs/types';
 import type { Catalog } from './catalog';
 import { createDatabaseSql, createTableSql, qualified } from './ddl';
 import type { Targets } from './placement';
-import { ensureCollection, type StoreAccess } from './steps';
+import { ensureCollection } from './mongo-steps';
+import type { StoreAccess } from './names';
 
 type Row = RowDataPacket & Record<string, unknown>;
 const DELETE_BATCH = 5000;

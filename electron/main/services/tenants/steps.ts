@@ -1,132 +1,49 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { fillTemplate, type MongoCollectionSpec } from '../../../../shared/blueprint';
-import { isKeelError, KeelError } from '../../../../shared/errors';
-import type { Placement, ProvisionStep, Quotas, TenantSpec } from '../../../../shared/tenants';
-import type { InfluxStore } from '../../stores/influx.store';
-import type { MongoStore } from '../../stores/mongo.store';
-import type { MysqlStore } from '../../stores/mysql.store';
-import type { RedisStore } from '../../stores/redis.store';
+import { KeelError } from '../../../../shared/errors';
+import type { ProvisionStep, TenantSpec, TenantStatus } from '../../../../shared/tenants';
 import type { UndoAction } from './catalog';
 import { createDatabaseSql, createTableSql } from './ddl';
+import {
+  collectionsPresent,
+  createCollection,
+  mongoCreateCommand,
+  mongoIndexesCommand,
+} from './mongo-steps';
+import { namesOf, placementOf, quotasOf, type StoreAccess } from './names';
 import type { Targets } from './placement';
-
-/** Typed store clients by connection id (the registry, scoped to one environment). */
-export interface StoreAccess {
-  mysql(connectionId: string): Promise<MysqlStore>;
-  mongo(connectionId: string): Promise<MongoStore>;
-  redis(connectionId: string): Promise<RedisStore>;
-  influx(connectionId: string): Promise<InfluxStore>;
-}
+import { aclPermissionsUpdate, aclRules, keelPrefixOf, quotaKeyOf } from './redis-access';
 
 export type StepGroup = 'mysql' | 'mongodb' | 'redis' | 'influxdb' | 'catalog';
 
-/** One object provisioning creates: what it shows, how it is made, how it is undone. */
+/**
+ * One object provisioning creates: what it shows, how it is made, how it is undone.
+ *
+ * Ownership is decided by looking, never by an error code: `exists` runs before anything is
+ * journaled, only a missing object gets a journal entry, and a rollback undoes only journaled
+ * entries. (MongoDB 7.0+ answers `create` of an existing identical collection with `ok: 1`, and
+ * a fault can strike before a step learns what it met: either way an existing object was once
+ * claimed, and dropped with the tenant's data.)
+ */
 export interface Step {
   key: string;
   group: StepGroup;
   view: ProvisionStep;
   undo: UndoAction;
-  /** Create the object if it is missing. True when this call created it. */
-  apply(signal: AbortSignal): Promise<boolean>;
+  /** Whether the object is there already. */
+  exists(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Create the object when `existing` is false; otherwise add only what it lacks (tables,
+   * indexes) without taking it over.
+   */
+  apply(signal: AbortSignal, existing: boolean): Promise<void>;
 }
 
-export interface TenantNames {
-  database: string;
-  collectionPrefix: string;
-  keyPrefix: string;
-  aclUser: string;
-  bucket: string;
-}
-
-export function namesOf(t: Targets, tenantId: string): TenantNames {
-  const b = t.blueprint;
-  return {
-    database: fillTemplate(b.mysql.tenantDatabase, tenantId),
-    collectionPrefix: fillTemplate(b.mongo.business.collectionPrefix, tenantId),
-    keyPrefix: fillTemplate(b.redis.keyPrefix, tenantId),
-    aclUser: fillTemplate(b.redis.aclUser, tenantId),
-    bucket: fillTemplate(b.influx.tenantBucket, tenantId),
-  };
-}
-
-export function quotasOf(t: Targets, plan: string): Quotas {
-  const p = t.blueprint.plans[plan];
-  if (!p) throw new KeelError('VALIDATION', `unknown plan ${plan}`);
-  return { apiCalls: p.apiCalls, storageMb: p.storageMb, users: p.users, services: p.services };
-}
-
-export function placementOf(t: Targets, spec: TenantSpec): Placement {
-  const names = namesOf(t, spec.id);
-  if (spec.tier === 'shared') return { tier: 'shared', connectionId: t.catalog.id };
-  if (spec.tier === 'dedicated_schema') {
-    return { tier: 'dedicated_schema', connectionId: t.catalog.id, database: names.database };
-  }
-  return {
-    tier: 'dedicated_instance',
-    connectionId: spec.instanceConnectionId ?? '',
-    database: names.database,
-  };
-}
-
-const codeNameOf = (e: unknown): string | undefined =>
-  isKeelError(e) ? (e.details?.codeName as string | undefined) : undefined;
-
-function mongoCreateCommand(name: string, c: MongoCollectionSpec): Record<string, unknown> {
-  return { create: name, ...(c.validator && { validator: c.validator }) };
-}
-
-function mongoIndexesCommand(name: string, c: MongoCollectionSpec): Record<string, unknown> {
-  return {
-    createIndexes: name,
-    indexes: c.indexes.map((i) => ({
-      key: i.keys,
-      name:
-        i.name ??
-        Object.entries(i.keys)
-          .map(([k, v]) => `${k}_${v}`)
-          .join('_'),
-      ...(i.unique && { unique: true }),
-      ...(i.sparse && { sparse: true }),
-    })),
-  };
-}
-
-/**
- * Create a collection (with its validator) if it is missing, and its indexes (createIndexes is
- * idempotent). True when this call created the collection; an existing one is left as it is.
- */
-export async function ensureCollection(
-  mongo: MongoStore,
-  database: string,
-  name: string,
-  c: MongoCollectionSpec,
-  signal: AbortSignal,
-): Promise<boolean> {
-  let created = true;
-  try {
-    await mongo.command(database, mongoCreateCommand(name, c), { signal });
-  } catch (e) {
-    if (codeNameOf(e) !== 'NamespaceExists') throw e;
-    created = false;
-  }
-  if (c.indexes.length > 0) {
-    await mongo.command(database, mongoIndexesCommand(name, c), { signal });
-  }
-  return created;
-}
-
-/** ACL rules of a tenant's Redis user: own keys and channels only, the blueprint's commands. */
-export function aclRules(t: Targets, tenantId: string, passwordHash: string | null): string[] {
-  const n = namesOf(t, tenantId);
-  return [
-    'reset',
-    'on',
-    passwordHash ? `#${passwordHash}` : '#<sha256 of a generated password>',
-    `~${n.keyPrefix}*`,
-    `&${n.keyPrefix}*`,
-    ...t.blueprint.redis.aclCommands.split(' '),
-  ];
+/** The catalog row of the tenant: the last step. */
+export interface CatalogRow {
+  exists(): Promise<boolean>;
+  /** Insert the row; false when one was already there. */
+  insert(): Promise<boolean>;
 }
 
 /**
@@ -139,7 +56,9 @@ export function buildSteps(
   spec: TenantSpec,
   stores: StoreAccess,
   actor: string,
-  insertCatalogRow: () => Promise<boolean>,
+  catalogRow: CatalogRow,
+  /** The tenant's status in the catalog now (null: not in it yet), read when a step runs. */
+  catalogStatus: () => Promise<TenantStatus | null>,
   now = new Date(),
 ): Step[] {
   const steps: Step[] = [];
@@ -164,13 +83,18 @@ export function buildSteps(
         statement: `${ddl.join(';\n\n')};`,
       },
       undo: { store: 'mysql', connectionId, dropDatabase: db },
-      apply: async (signal) => {
+      exists: async (signal) => {
         const my = await stores.mysql(connectionId);
         const found = await my.query<RowDataPacket[]>(
           'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
           [db],
           { signal },
         );
+        return found.length > 0;
+      },
+      // CREATE … IF NOT EXISTS throughout: on an existing schema only missing tables are added.
+      apply: async (signal) => {
+        const my = await stores.mysql(connectionId);
         await my.query(ddl[0] as string, [], { signal });
         // Tables side by side (each CREATE with partitions is a few file operations server-side).
         const rest = ddl.slice(1);
@@ -184,7 +108,6 @@ export function buildSteps(
             }
           }),
         );
-        return found.length === 0;
       },
     });
   }
@@ -192,6 +115,13 @@ export function buildSteps(
   if (t.mongoBusiness) {
     const connectionId = t.mongoBusiness.id;
     const database = b.mongo.business.database;
+    const names = b.mongo.business.tenantCollections.map((c) => `${n.collectionPrefix}${c.name}`);
+    // One look for all the tenant's collections, taken when the first step asks.
+    let present: Promise<Set<string>> | undefined;
+    const look = async (signal: AbortSignal): Promise<Set<string>> =>
+      (present ??= stores
+        .mongo(connectionId)
+        .then((mongo) => collectionsPresent(mongo, database, names, signal)));
     for (const c of b.mongo.business.tenantCollections) {
       const name = `${n.collectionPrefix}${c.name}`;
       const create = mongoCreateCommand(name, c);
@@ -208,8 +138,9 @@ export function buildSteps(
           statement: `db.runCommand(${JSON.stringify(create)})\ndb.runCommand(${JSON.stringify(indexes)})`,
         },
         undo: { store: 'mongodb', connectionId, database, dropCollection: name },
-        apply: async (signal) =>
-          ensureCollection(await stores.mongo(connectionId), database, name, c, signal),
+        exists: async (signal) => (await look(signal)).has(name),
+        apply: async (signal, existing) =>
+          createCollection(await stores.mongo(connectionId), database, name, c, existing, signal),
       });
     }
   }
@@ -229,21 +160,35 @@ export function buildSteps(
         statement: `ACL SETUSER ${n.aclUser} ${rules.join(' ')}`,
       },
       undo: { store: 'redis', connectionId, deleteAclUser: n.aclUser },
-      apply: async (signal) => {
+      exists: async (signal) => {
         const redis = await stores.redis(connectionId);
-        const existing = await redis.command(['ACL', 'GETUSER', n.aclUser], { signal });
-        if (existing !== null) return false;
+        return (await redis.command(['ACL', 'GETUSER', n.aclUser], { signal })) !== null;
+      },
+      apply: async (signal, existing) => {
+        const redis = await stores.redis(connectionId);
+        if (existing) {
+          // An existing user gets the current rules (how tenants made before a rule change get
+          // it); its on/off state and passwords stay as they are.
+          await redis.command(['ACL', 'SETUSER', n.aclUser, ...aclPermissionsUpdate(t, spec.id)], {
+            signal,
+          });
+          return;
+        }
+        // A suspended or leaving tenant whose user was lost (a Redis restart without an ACL
+        // file) gets it back disabled: re-provisioning never turns access on.
+        const status = await catalogStatus();
+        const on = status === null || status === 'active';
         // The password is generated and only its hash is sent: the platform's admin resets it
         // when wiring the tenant's services (Keel keeps no copy).
         const hash = createHash('sha256').update(randomBytes(32)).digest('hex');
-        await redis.command(['ACL', 'SETUSER', n.aclUser, ...aclRules(t, spec.id, hash)], {
+        await redis.command(['ACL', 'SETUSER', n.aclUser, ...aclRules(t, spec.id, hash, on)], {
           signal,
         });
-        return true;
       },
     });
     const quotas = quotasOf(t, spec.plan);
-    const quotaKey = `${n.keyPrefix}quota`;
+    // Keel's record, outside the tenant's writable keys; its status is the catalog's.
+    const quotaKey = quotaKeyOf(spec.id);
     const fields = [
       'plan',
       spec.plan,
@@ -265,7 +210,7 @@ export function buildSteps(
         key: `redis:keys:${n.keyPrefix}`,
         store: 'redis',
         connectionId,
-        action: `write the tenant's quota hash (db ${b.redis.businessDb}; -1 = unlimited)`,
+        action: `write Keel's quota record of the tenant (db ${b.redis.businessDb}; -1 = unlimited; the tenant may read it, not write it)`,
         target: quotaKey,
         statement: `SELECT ${b.redis.businessDb}\nHSET ${quotaKey} ${fields.join(' ')}`,
       },
@@ -273,20 +218,25 @@ export function buildSteps(
         store: 'redis',
         connectionId,
         db: b.redis.businessDb,
-        deleteKeysWithPrefix: n.keyPrefix,
+        deleteKeysWithPrefix: keelPrefixOf(spec.id),
       },
-      apply: async (signal) => {
+      exists: async (signal) => {
         const redis = await stores.redis(connectionId);
         const [exists] = await redis.pipelineIn(b.redis.businessDb, [['EXISTS', quotaKey]], {
           signal,
         });
         if (exists?.[0]) throw exists[0];
-        if (Number(exists?.[1]) === 1) return false;
-        const [r] = await redis.pipelineIn(b.redis.businessDb, [['HSET', quotaKey, ...fields]], {
+        return Number(exists?.[1]) === 1;
+      },
+      apply: async (signal, existing) => {
+        if (existing) return;
+        const redis = await stores.redis(connectionId);
+        const status = (await catalogStatus()) ?? 'active';
+        const record = [...fields.slice(0, -1), status];
+        const [r] = await redis.pipelineIn(b.redis.businessDb, [['HSET', quotaKey, ...record]], {
           signal,
         });
         if (r?.[0]) throw r[0];
-        return true;
       },
     });
   }
@@ -306,11 +256,13 @@ export function buildSteps(
         statement: `CREATE DATABASE "${n.bucket}" WITH DURATION ${retentionSec ? `${retentionSec}s` : 'INF'} NAME "keel"  -- or POST /api/v2/buckets on 2.x`,
       },
       undo: { store: 'influxdb', connectionId, dropDatabase: n.bucket },
-      apply: async (signal) => {
-        const influx = await stores.influx(connectionId);
-        if (await influx.databaseExists(n.bucket, { signal })) return false;
-        await influx.ensureDatabase(n.bucket, retentionSec, { signal });
-        return true;
+      exists: async (signal) =>
+        (await stores.influx(connectionId)).databaseExists(n.bucket, { signal }),
+      apply: async (signal, existing) => {
+        if (existing) return;
+        await (
+          await stores.influx(connectionId)
+        ).ensureDatabase(n.bucket, retentionSec, { signal });
       },
     });
   }
@@ -328,7 +280,16 @@ export function buildSteps(
       statement: `INSERT INTO \`${b.catalog.database}\`.\`tenants\` (id, name, plan, tier, status, …) VALUES ('${spec.id}', …, 'active', …)  -- by ${actor}`,
     },
     undo: { store: 'catalog', deleteTenant: spec.id },
-    apply: () => insertCatalogRow(),
+    exists: () => catalogRow.exists(),
+    apply: async (_signal, existing) => {
+      if (existing) return;
+      if (!(await catalogRow.insert())) {
+        throw new KeelError(
+          'CONFLICT',
+          `tenant ${spec.id} was added to the catalog by another run`,
+        );
+      }
+    },
   });
   return steps;
 }

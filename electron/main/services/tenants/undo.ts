@@ -1,11 +1,35 @@
 import mysql from 'mysql2/promise';
-import { isKeelError } from '../../../../shared/errors';
-import type { RedisStore } from '../../stores/redis.store';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isKeelError, type ErrorCode } from '../../../../shared/errors';
+import type { RedisCommand, RedisStore } from '../../stores/redis.store';
 import type { Catalog, UndoAction } from './catalog';
-import type { StoreAccess } from './steps';
+import type { StoreAccess } from './names';
+
+/** Errors that say the store is away for now, not that the undo is wrong. */
+const TRANSIENT = new Set<ErrorCode>(['CONN_REFUSED', 'TIMEOUT', 'UNAVAILABLE']);
 
 /** SCAN's MATCH pattern for a literal prefix (its glob characters escaped). */
 const globPrefix = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+
+/**
+ * The logical databases of a Redis server: CONFIG GET databases, or where CONFIG is refused (a
+ * managed Redis) SELECT tried up to the first index out of range. A cluster has only database 0.
+ */
+export async function databases(redis: RedisStore, signal?: AbortSignal): Promise<number[]> {
+  if (redis.connection.redis?.mode === 'cluster') return [0];
+  const count = await redis
+    .command(['CONFIG', 'GET', 'databases'], { ...(signal && { signal }) })
+    .then((r) => Number((r as string[])[1]))
+    .catch(() => undefined);
+  if (count && Number.isInteger(count) && count > 0)
+    return Array.from({ length: count }, (_, i) => i);
+  const own = Number(redis.connection.database ?? 0);
+  const probe = Array.from({ length: 256 }, (_, i): RedisCommand => ['SELECT', i]);
+  const out = await redis.pipeline([...probe, ['SELECT', own]], { ...(signal && { signal }) });
+  const first = out.findIndex(([e]) => e !== null);
+  if (first === 0) throw out[0]?.[0] as Error; // SELECT itself refused: purging would be a guess
+  return Array.from({ length: first < 0 || first >= 256 ? 256 : first }, (_, i) => i);
+}
 
 /**
  * Undo one object provisioning created. Every action is idempotent: undoing what is already gone
@@ -26,11 +50,32 @@ export class Undoer {
       case 'redis':
         return 'deleteAclUser' in a
           ? `delete ACL user ${a.deleteAclUser}`
-          : `delete keys ${a.deleteKeysWithPrefix}* (db ${a.db})`;
+          : `delete keys ${a.deleteKeysWithPrefix}* (${a.db === 'all' ? 'every database' : `db ${a.db}`})`;
       case 'influxdb':
         return `drop bucket ${a.dropDatabase}`;
       case 'catalog':
         return `remove ${a.deleteTenant} from the catalog`;
+    }
+  }
+
+  /**
+   * Undo one object, waiting out a store that is briefly away (a cut connection, its breaker
+   * open, a time-out) until `deadline` (epoch ms): a blip in the middle of a rollback must not
+   * strand a half-made tenant. Past the deadline, or on any other error, it throws, and the
+   * caller leaves the tenant in the interrupted list.
+   */
+  async runPatiently(a: UndoAction, deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.run(a, AbortSignal.timeout(60_000));
+        return;
+      } catch (e) {
+        if (!isKeelError(e) || !TRANSIENT.has(e.code)) throw e;
+        const retryIn = Number(e.details?.retryInMs ?? 0);
+        const wait = Math.min(5_000, Math.max(retryIn, 100 * 2 ** attempt));
+        if (Date.now() + wait > deadline) throw e;
+        await delay(wait);
+      }
     }
   }
 
@@ -61,7 +106,8 @@ export class Undoer {
             .command(['CLIENT', 'KILL', 'USER', a.deleteAclUser], { signal })
             .catch(() => undefined);
         } else {
-          await this.deleteKeys(redis, a.db, a.deleteKeysWithPrefix, signal);
+          const dbs = a.db === 'all' ? await databases(redis, signal) : [a.db];
+          for (const db of dbs) await this.deleteKeys(redis, db, a.deleteKeysWithPrefix, signal);
         }
         return;
       }

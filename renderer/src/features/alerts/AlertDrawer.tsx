@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Alert } from '@shared/alerts';
+import type { MetricUnit } from '@shared/monitoring';
 import { useToast } from '../../app/toasts';
 import { Dialog } from '../../components/Dialog';
 import { ErrorCallout } from '../../components/ErrorText';
@@ -9,6 +10,7 @@ import { useFormat } from '../../lib/useFormat';
 import { AckDialog, ResolveDialog, SilenceAlertDialog } from './AlertActionDialogs';
 import { AlertChart } from './AlertChart';
 import { AlertStateBadge, SeverityBadge, SilencedMarker } from './alertBadges';
+import { thresholdText } from './threshold';
 import { openRunbook, useAlertDetail, type AlertsState } from './useAlerts';
 
 type Action = 'ack' | 'resolve' | 'silence' | undefined;
@@ -40,7 +42,8 @@ export function AlertDrawer({
 }
 
 function DrawerBody({ alert: a, alerts }: { alert: Alert; alerts: AlertsState }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const unitWord = (u: MetricUnit): string => t(`alerts.units.${u}`);
   const fmt = useFormat();
   const toast = useToast();
   const detail = useAlertDetail(a);
@@ -88,11 +91,13 @@ function DrawerBody({ alert: a, alerts }: { alert: Alert; alerts: AlertsState })
       <dl className="kv">
         <dt>{t('alerts.col.value')}</dt>
         <dd className="mono" data-testid="alert-value">
-          {a.value === null ? '—' : fmt.number(a.value)}
+          {a.value === null
+            ? '—'
+            : thresholdText(rule?.metric, a.value, i18n.language, unitWord, 4)}
           {rule?.type === 'threshold' && (
             <span className="muted">
               {' '}
-              ({rule.op} {fmt.number(rule.threshold)})
+              ({rule.op} {thresholdText(rule.metric, rule.threshold, i18n.language, unitWord)})
             </span>
           )}
         </dd>
@@ -170,7 +175,12 @@ function DrawerBody({ alert: a, alerts }: { alert: Alert; alerts: AlertsState })
                 {h.from ? `${t(`alerts.state.${h.from}`)} → ` : ''}
                 <AlertStateBadge state={h.to} />{' '}
                 <span className="muted">{h.by === 'evaluator' ? t('alerts.evaluator') : h.by}</span>
-                {h.value !== null && <span className="mono"> · {fmt.number(h.value)}</span>}
+                {h.value !== null && (
+                  <span className="mono">
+                    {' '}
+                    · {thresholdText(rule?.metric, h.value, i18n.language, unitWord, 4)}
+                  </span>
+                )}
                 {h.note && <div className="history-note">{h.note}</div>}
               </li>
             ))}

@@ -1,6 +1,7 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppState } from '../../app/AppState';
+import { hashParam, setHashParams, useHashParams } from '../../app/hashParams';
 import { hrefOf } from '../../app/router';
 import { useRefreshShortcut } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
@@ -10,6 +11,7 @@ import { HistoryTab } from './HistoryTab';
 import { RulesTab } from './RulesTab';
 import { SilencesTab } from './SilencesTab';
 import { useAlerts } from './useAlerts';
+import './alerts.css';
 
 const TABS = ['alerts', 'rules', 'silences', 'history'] as const;
 type Tab = (typeof TABS)[number];
@@ -18,7 +20,10 @@ type Tab = (typeof TABS)[number];
 export function AlertsPage() {
   const { t } = useTranslation();
   const { activeEnv, envs } = useAppState();
-  const [tab, setTab] = useState<Tab>('alerts');
+  // The tab is in the address (`#/alerts?tab=rules`): a refresh or a link opens the same one.
+  const rawTab = hashParam(useHashParams(), 'tab');
+  const tab: Tab = (TABS as readonly string[]).includes(rawTab) ? (rawTab as Tab) : 'alerts';
+  const setTab = (next: Tab): void => setHashParams({ tab: next === 'alerts' ? undefined : next });
   const alerts = useAlerts(activeEnv?.id);
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
   const firing = alerts.data?.filter((a) => a.state === 'firing' && !a.silenced).length;

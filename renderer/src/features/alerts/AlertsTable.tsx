@@ -1,12 +1,12 @@
-import { memo, useRef } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Alert } from '@shared/alerts';
+import { useVirtualRows } from '../../components/table/useVirtualRows';
 import { useFormat } from '../../lib/useFormat';
 import { AlertStateBadge, SeverityBadge, SilencedMarker } from './alertBadges';
 import { labelsInline } from './alertModel';
 
-/** Fixed by `.alerts-table` row and header heights in pages.css. */
+/** Fixed by `.alerts-table` row and header heights in alerts.css. */
 const ROW_HEIGHT = 36;
 const HEADER_HEIGHT = 32;
 const COLUMNS = ['severity', 'state', 'rule', 'labels', 'value', 'started'] as const;
@@ -22,21 +22,13 @@ export function AlertsTable({
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scrollRef, items, before, after } = useVirtualRows({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => rows[i]?.id ?? i,
-    overscan: 12,
-    scrollMargin: HEADER_HEIGHT,
+    rowHeight: ROW_HEIGHT,
+    headerHeight: HEADER_HEIGHT,
+    columns: COLUMNS.length,
+    keyOf: (i) => rows[i]?.id ?? i,
   });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0];
-  const last = items.at(-1);
-  const padTop = first ? first.start - HEADER_HEIGHT : 0;
-  const padBottom = last ? virtualizer.getTotalSize() - (last.end - HEADER_HEIGHT) : 0;
 
   return (
     <div className="table-wrap alerts-scroll" ref={scrollRef}>
@@ -61,22 +53,14 @@ export function AlertsTable({
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 && (
-            <tr className="spacer-row" aria-hidden="true" style={{ height: padTop }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          )}
+          {before}
           {items.map((vi) => {
             const a = rows[vi.index];
             return a ? (
               <AlertRow key={vi.key} alert={a} index={vi.index} fmt={fmt} onOpen={onOpen} />
             ) : null;
           })}
-          {padBottom > 0 && (
-            <tr className="spacer-row" aria-hidden="true" style={{ height: padBottom }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          )}
+          {after}
         </tbody>
       </table>
     </div>
@@ -130,7 +114,7 @@ const AlertRow = memo(function AlertRow({
       <td className="num mono">{a.value === null ? '—' : fmt.number(a.value)}</td>
       <td>
         <time dateTime={a.startsAt} title={fmt.dateTime(a.startsAt)}>
-          {fmt.relative(a.startsAt)}
+          {fmt.ago(a.startsAt)}
         </time>
       </td>
     </tr>

@@ -1,12 +1,10 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEVERITIES, type AlertRule, type AlertRuleInput, type Comparison } from '@shared/alerts';
-import type { KeelError } from '@shared/errors';
 import { METRICS, isMetricName } from '@shared/monitoring';
-import { Dialog } from '../../components/Dialog';
-import { ErrorCallout } from '../../components/ErrorText';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/fields';
-import { toKeelError } from '../../lib/errors';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
 import { RulePreviewChart } from './RulePreviewChart';
 import { checkRule, EMPTY_RULE_FORM, formFromRule, type RuleForm } from './ruleForm';
 import { useRulePreview } from './usePreview';
@@ -31,12 +29,10 @@ export function RuleEditor({
   onSave: (r: AlertRuleInput) => Promise<unknown>;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       size="lg"
       title={rule ? t('alerts.editRule', { name: rule.name }) : t('alerts.addRule')}
       testId="rule-editor"
@@ -47,9 +43,8 @@ export function RuleEditor({
         existingIds={existingIds}
         onClose={onClose}
         onSave={onSave}
-        setBusy={setBusy}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -59,21 +54,21 @@ function EditorBody({
   existingIds,
   onClose,
   onSave,
-  setBusy,
 }: {
   envId: string;
   rule: AlertRule | undefined;
   existingIds: readonly string[];
   onClose: () => void;
   onSave: (r: AlertRuleInput) => Promise<unknown>;
-  setBusy: (b: boolean) => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const [form, setForm] = useState<RuleForm>(() => (rule ? formFromRule(rule) : EMPTY_RULE_FORM));
   const [touched, setTouched] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<KeelError | undefined>();
+  const submit = useSubmit(async (r: AlertRuleInput) => {
+    await onSave(r);
+    onClose();
+  });
   // Scope and description are not edited here: keep what the rule had.
   const check = useMemo(
     () =>
@@ -105,28 +100,19 @@ function EditorBody({
 
   const save = async (): Promise<void> => {
     setTouched(true);
-    if (!check.rule || duplicate || saving) return;
-    setSaving(true);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave(check.rule);
-      onClose();
-    } catch (e) {
-      setError(toKeelError(e));
-    } finally {
-      setSaving(false);
-      setBusy(false);
-    }
+    if (!check.rule || duplicate) return;
+    await submit.run(check.rule);
   };
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+    <FormBody
+      onSubmit={save}
+      onCancel={onClose}
+      busy={submit.busy}
+      error={submit.error}
+      errorTitle={t('alerts.saveFailed')}
+      submitDisabled={touched && (!check.rule || duplicate)}
+      submitTestId="rule-save"
     >
       <div className="rule-editor-grid">
         <div className="stack">
@@ -278,20 +264,6 @@ function EditorBody({
         </div>
         <RulePreviewChart rule={check.rule} state={preview} />
       </div>
-      {error && <ErrorCallout error={error} title={t('alerts.saveFailed')} />}
-      <div className="dialog-actions">
-        <button type="button" className="btn" disabled={saving} onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={saving || (touched && (!check.rule || duplicate))}
-          data-testid="rule-save"
-        >
-          {saving ? t('common.working') : t('common.save')}
-        </button>
-      </div>
-    </form>
+    </FormBody>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CartesianGrid,
+  Legend,
   Line,
   LineChart,
   ReferenceArea,
@@ -87,14 +88,35 @@ export function RulePreviewChart({
                     ifOverflow="hidden"
                   />
                 ))}
+                {/* The axis stretches to the threshold: a line outside the data's range was dropped. */}
                 {rule.type === 'threshold' && (
-                  <ReferenceLine y={rule.threshold} stroke="var(--danger)" strokeDasharray="4 3" />
+                  <ReferenceLine
+                    y={rule.threshold}
+                    stroke="var(--danger)"
+                    strokeDasharray="4 3"
+                    ifOverflow="extendDomain"
+                    label={{
+                      value: `${rule.op} ${fmt.number(rule.threshold)}`,
+                      position: 'insideTopRight',
+                      fill: 'var(--danger)',
+                      fontSize: 11,
+                    }}
+                  />
                 )}
                 {rule.clearThreshold !== undefined && rule.clearThreshold !== rule.threshold && (
                   <ReferenceLine
                     y={rule.clearThreshold}
                     stroke="var(--text-muted)"
                     strokeDasharray="2 4"
+                    ifOverflow="extendDomain"
+                  />
+                )}
+                {data.series.length > 1 && (
+                  <Legend
+                    verticalAlign="bottom"
+                    height={24}
+                    iconSize={10}
+                    wrapperStyle={{ fontSize: 11 }}
                   />
                 )}
                 {data.series.slice(0, MAX_LINES).map((s, i) => (

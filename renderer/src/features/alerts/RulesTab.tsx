@@ -1,24 +1,22 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertRule } from '@shared/alerts';
-import { METRICS, isMetricName } from '@shared/monitoring';
 import { useToast } from '../../app/toasts';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState, Loading } from '../../components/EmptyState';
 import { ErrorCallout } from '../../components/ErrorText';
-import { useFormat } from '../../lib/useFormat';
 import { SeverityBadge } from './alertBadges';
 import { formatDuration, labelsInline } from './alertModel';
 import { RuleEditor } from './RuleEditor';
+import { thresholdText } from './threshold';
 import { useRules } from './useAlerts';
 import { WebhooksSection } from './WebhooksSection';
 
 type Editing = { rule: AlertRule | undefined } | undefined;
 
 export function RulesTab({ envId }: { envId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
-  const fmt = useFormat();
   const rules = useRules(envId);
   const [editing, setEditing] = useState<Editing>();
   const [deleting, setDeleting] = useState<AlertRule | undefined>();
@@ -27,12 +25,10 @@ export function RulesTab({ envId }: { envId: string }) {
 
   const condition = (r: AlertRule): string => {
     if (r.type === 'deadman') return t('alerts.deadmanCondition', { n: r.missedIntervals });
-    const unit = r.metric && isMetricName(r.metric) ? METRICS[r.metric].unit : undefined;
-    const u =
-      unit && unit !== 'count' && unit !== 'ratio' && unit !== 'bool'
-        ? ` ${t(`alerts.units.${unit}`)}`
-        : '';
-    return `${r.op} ${fmt.number(r.threshold)}${u} · ${t('alerts.forText', { d: formatDuration(r.forSec) })}`;
+    const limit = thresholdText(r.metric, r.threshold, i18n.language, (u) =>
+      t(`alerts.units.${u}`),
+    );
+    return `${r.op} ${limit} · ${t('alerts.forText', { d: formatDuration(r.forSec) })}`;
   };
 
   const toggle = async (r: AlertRule): Promise<void> => {

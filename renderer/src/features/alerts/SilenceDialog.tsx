@@ -1,11 +1,11 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { silenceSchema, type Silence } from '@shared/alerts';
-import type { KeelError } from '@shared/errors';
-import { Dialog } from '../../components/Dialog';
-import { ErrorCallout } from '../../components/ErrorText';
-import { SelectField, TextAreaField, TextField } from '../../components/fields';
-import { toKeelError } from '../../lib/errors';
+import { DateTimeField, SelectField, TextAreaField, TextField } from '../../components/fields';
+import { useSchemaForm, viaContract } from '../../components/form/contractForm';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
 import {
   formatLabelLines,
   fromLocalInput,
@@ -15,6 +15,16 @@ import {
 } from './alertModel';
 
 const HOUR = 3_600_000;
+
+const silenceFields = z.object({
+  kind: z.enum(['silence', 'maintenance']),
+  /** `key=value` pairs, one a line or comma-separated. */
+  matchers: z.string(),
+  /** `datetime-local` values (the user's time zone). */
+  startsAt: z.string(),
+  endsAt: z.string(),
+  comment: z.string(),
+});
 
 export function SilenceDialog({
   open,
@@ -30,23 +40,15 @@ export function SilenceDialog({
   onSave: (s: Silence) => Promise<void>;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       title={silence ? t('alerts.editSilence') : t('alerts.addSilence')}
       testId="silence-dialog"
     >
-      <SilenceForm
-        envId={envId}
-        silence={silence}
-        onClose={onClose}
-        onSave={onSave}
-        setBusy={setBusy}
-      />
-    </Dialog>
+      <SilenceForm envId={envId} silence={silence} onClose={onClose} onSave={onSave} />
+    </FormDialog>
   );
 }
 
@@ -55,164 +57,114 @@ function SilenceForm({
   silence,
   onClose,
   onSave,
-  setBusy,
 }: {
   envId: string;
   silence: Silence | undefined;
   onClose: () => void;
   onSave: (s: Silence) => Promise<void>;
-  setBusy: (b: boolean) => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const [now] = useState(() => Date.now());
-  const [kind, setKind] = useState<Silence['kind']>(silence?.kind ?? 'silence');
-  const [matchers, setMatchers] = useState(silence ? formatLabelLines(silence.matchers) : '');
-  const [start, setStart] = useState(
-    toLocalInput(silence?.startsAt ?? new Date(now).toISOString()),
+  // The form's text becomes the contract's silence; every issue of both shows at once.
+  const schema = useMemo(
+    () =>
+      viaContract(silenceFields, silenceSchema, (v, issue) => {
+        const parsed = parseLabelLines(v.matchers);
+        if (parsed.issues.length > 0)
+          issue(
+            'matchers',
+            parsed.issues
+              .map((i) =>
+                t('alerts.labelIssue', { line: i.line, what: t(`alerts.labelIssues.${i.kind}`) }),
+              )
+              .join('; '),
+          );
+        return {
+          id: silence?.id ?? silenceIdFor({ ruleId: v.kind }, now),
+          envId,
+          kind: v.kind,
+          matchers: parsed.labels,
+          startsAt: fromLocalInput(v.startsAt) ?? '',
+          endsAt: fromLocalInput(v.endsAt) ?? '',
+          comment: v.comment,
+          ...(silence?.createdBy && { createdBy: silence.createdBy }),
+        };
+      }),
+    [silence, envId, now, t],
   );
-  const [end, setEnd] = useState(
-    toLocalInput(silence?.endsAt ?? new Date(now + 2 * HOUR).toISOString()),
-  );
-  const [comment, setComment] = useState(silence?.comment ?? '');
-  const [touched, setTouched] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<KeelError | undefined>();
-
-  const parsed = parseLabelLines(matchers);
-  const candidate = useMemo(
-    () => ({
-      id: silence?.id ?? silenceIdFor({ ruleId: kind }, now),
-      envId,
-      kind,
-      matchers: parsed.labels,
-      startsAt: fromLocalInput(start) ?? '',
-      endsAt: fromLocalInput(end) ?? '',
-      comment,
-      ...(silence?.createdBy && { createdBy: silence.createdBy }),
-    }),
-    [silence, kind, now, envId, parsed.labels, start, end, comment],
-  );
-  const check = silenceSchema.safeParse(candidate);
-  const issues: Record<string, string> = {};
-  if (!check.success)
-    for (const i of check.error.issues) issues[i.path.map(String).join('.')] ??= i.message;
-  const err = (k: string): string | undefined => (touched ? issues[k] : undefined);
-  const matcherError =
-    parsed.issues.length > 0
-      ? parsed.issues
-          .map((i) =>
-            t('alerts.labelIssue', { line: i.line, what: t(`alerts.labelIssues.${i.kind}`) }),
-          )
-          .join('; ')
-      : undefined;
-
-  const save = async (): Promise<void> => {
-    setTouched(true);
-    if (!check.success || parsed.issues.length > 0 || saving) return;
-    setSaving(true);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave(check.data);
-      onClose();
-    } catch (e) {
-      setError(toKeelError(e));
-    } finally {
-      setSaving(false);
-      setBusy(false);
-    }
-  };
+  const { form, field } = useSchemaForm(schema, {
+    kind: silence?.kind ?? 'silence',
+    matchers: silence ? formatLabelLines(silence.matchers) : '',
+    startsAt: toLocalInput(silence?.startsAt ?? new Date(now).toISOString()),
+    endsAt: toLocalInput(silence?.endsAt ?? new Date(now + 2 * HOUR).toISOString()),
+    comment: silence?.comment ?? '',
+  });
+  const submit = useSubmit(async (s: Silence) => {
+    await onSave(s);
+    onClose();
+  });
+  const kind = field('kind');
+  const start = field('startsAt');
+  const end = field('endsAt');
+  const comment = field('comment');
+  const endError =
+    end.error === 'a silence ends after it starts' ? t('alerts.endsBeforeStart') : end.error;
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+    <FormBody
+      onSubmit={form.handleSubmit((s) => submit.run(s))}
+      onCancel={onClose}
+      busy={submit.busy}
+      error={submit.error}
+      errorTitle={t('alerts.saveFailed')}
+      submitTestId="silence-save"
     >
-      <div className="stack">
-        <SelectField
-          id={`${id}-kind`}
-          label={t('alerts.silenceKind')}
-          value={kind}
-          hint={t(`alerts.kindHint.${kind}`)}
-          testId="silence-kind"
-          options={[
-            { value: 'silence', label: t('alerts.kind.silence') },
-            { value: 'maintenance', label: t('alerts.kind.maintenance') },
-          ]}
-          onChange={setKind}
+      <SelectField
+        id={`${id}-kind`}
+        label={t('alerts.silenceKind')}
+        {...kind}
+        hint={t(`alerts.kindHint.${kind.value}`)}
+        testId="silence-kind"
+        options={[
+          { value: 'silence', label: t('alerts.kind.silence') },
+          { value: 'maintenance', label: t('alerts.kind.maintenance') },
+        ]}
+      />
+      <TextAreaField
+        id={`${id}-matchers`}
+        label={t('alerts.matchers')}
+        hint={t('alerts.matchersHint')}
+        {...field('matchers')}
+        rows={3}
+        placeholder="connection=core"
+        testId="silence-matchers-input"
+      />
+      <div className="form-row">
+        <DateTimeField
+          id={`${id}-start`}
+          label={t('alerts.startsAt')}
+          {...start}
+          required
+          testId="silence-start"
         />
-        <TextAreaField
-          id={`${id}-matchers`}
-          label={t('alerts.matchers')}
-          hint={t('alerts.matchersHint')}
-          value={matchers}
-          error={matcherError}
-          rows={3}
-          placeholder="connection=core"
-          testId="silence-matchers-input"
-          onChange={setMatchers}
+        <DateTimeField
+          id={`${id}-end`}
+          label={t('alerts.endsAt')}
+          {...end}
+          error={endError}
+          required
+          testId="silence-end"
         />
-        <div className="form-row">
-          <div className="field">
-            <label htmlFor={`${id}-start`}>{t('alerts.startsAt')}</label>
-            <input
-              id={`${id}-start`}
-              type="datetime-local"
-              className="input"
-              value={start}
-              aria-invalid={err('startsAt') ? true : undefined}
-              data-testid="silence-start"
-              onChange={(e) => setStart(e.target.value)}
-            />
-            {err('startsAt') && <div className="field-error">{err('startsAt')}</div>}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-end`}>{t('alerts.endsAt')}</label>
-            <input
-              id={`${id}-end`}
-              type="datetime-local"
-              className="input"
-              value={end}
-              aria-invalid={err('endsAt') ? true : undefined}
-              data-testid="silence-end"
-              onChange={(e) => setEnd(e.target.value)}
-            />
-            {err('endsAt') && (
-              <div className="field-error" role="alert">
-                {err('endsAt') === 'a silence ends after it starts'
-                  ? t('alerts.endsBeforeStart')
-                  : err('endsAt')}
-              </div>
-            )}
-          </div>
-        </div>
-        <TextField
-          id={`${id}-comment`}
-          label={t('alerts.comment')}
-          value={comment}
-          error={err('comment') ? t('alerts.commentRequired') : undefined}
-          testId="silence-comment"
-          onChange={setComment}
-        />
-        {error && <ErrorCallout error={error} title={t('alerts.saveFailed')} />}
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" disabled={saving} onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={saving}
-          data-testid="silence-save"
-        >
-          {saving ? t('common.working') : t('common.save')}
-        </button>
-      </div>
-    </form>
+      <TextField
+        id={`${id}-comment`}
+        label={t('alerts.comment')}
+        {...comment}
+        error={comment.error ? t('alerts.commentRequired') : undefined}
+        required
+        testId="silence-comment"
+      />
+    </FormBody>
   );
 }

@@ -77,6 +77,11 @@ export function useAlertDetail(alert: Alert | undefined) {
 
 /** Firing alerts over every environment (the nav badge); undefined until known or on error. */
 export function useFiringCount(): number | undefined {
+  return useAlertSummary().data?.reduce((n, s) => n + s.firing, 0);
+}
+
+/** `alerts.summary`, kept fresh by `alerts.changed`. */
+export function useAlertSummary() {
   const epoch = useReconnectEpoch();
   const loaded = useLoader(() => api().call('alerts.summary', {}), `alerts-summary:${epoch}`);
   const { reload } = loaded;
@@ -93,7 +98,7 @@ export function useFiringCount(): number | undefined {
       }),
     [reload],
   );
-  return loaded.data?.reduce((n, s) => n + s.firing, 0);
+  return loaded;
 }
 
 export interface RulesState extends Loaded<AlertRule[]> {

@@ -19,6 +19,7 @@ import { TestResultDialog } from './TestResultDialog';
 import { useConnectionActions } from './useConnectionActions';
 import { YamlExportDialog } from './YamlExportDialog';
 import { YamlImportDialog } from './YamlImportDialog';
+import './connections.css';
 
 type EnvDialog = { env: EnvironmentView | undefined } | undefined;
 type ConnTarget = { env: EnvironmentView; connection: ConnectionView };

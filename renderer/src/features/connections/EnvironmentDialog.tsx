@@ -1,17 +1,24 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
+import { z } from 'zod';
 import { environmentSchema, type EnvironmentView } from '@shared/models/environment';
 import { useToast } from '../../app/toasts';
-import { Dialog } from '../../components/Dialog';
-import { ErrorCallout } from '../../components/ErrorText';
 import { CheckboxField, TextField } from '../../components/fields';
-import { serverIssues, toKeelError } from '../../lib/errors';
+import { useSchemaForm, viaContract } from '../../components/form/contractForm';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
 import { slugify } from './form/formModel';
 import { useConnectionActions } from './useConnectionActions';
 
 const inputSchema = environmentSchema.omit({ connections: true });
+type EnvironmentInput = z.output<typeof inputSchema>;
 type Field = 'id' | 'name' | 'blueprint';
+const envFields = z.object({
+  id: z.string(),
+  name: z.string(),
+  blueprint: z.string(),
+  production: z.boolean(),
+});
 
 /** Create an environment, or rename / re-flag an existing one (its id stays). */
 export function EnvironmentDialog({
@@ -28,39 +35,29 @@ export function EnvironmentDialog({
   onSaved: (id: string) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       size="sm"
       testId="environment-dialog"
       title={
         env ? t('connections.env.editTitle', { name: env.name }) : t('connections.env.addTitle')
       }
     >
-      <EnvironmentForm
-        env={env}
-        existingIds={existingIds}
-        onBusy={setBusy}
-        onClose={onClose}
-        onSaved={onSaved}
-      />
-    </Dialog>
+      <EnvironmentForm env={env} existingIds={existingIds} onClose={onClose} onSaved={onSaved} />
+    </FormDialog>
   );
 }
 
 function EnvironmentForm({
   env,
   existingIds,
-  onBusy,
   onClose,
   onSaved,
 }: {
   env: EnvironmentView | undefined;
   existingIds: readonly string[];
-  onBusy: (b: boolean) => void;
   onClose: () => void;
   onSaved: (id: string) => void;
 }) {
@@ -68,132 +65,102 @@ function EnvironmentForm({
   const toast = useToast();
   const { saveEnvironment } = useConnectionActions();
   const idp = useId();
-  const [id, setId] = useState(env?.id ?? '');
-  const [name, setName] = useState(env?.name ?? '');
   const [idTouched, setIdTouched] = useState(env !== undefined);
-  const [production, setProduction] = useState(env?.production ?? false);
-  const [blueprint, setBlueprint] = useState(env?.blueprint ?? 'default');
-  const [submitted, setSubmitted] = useState(false);
-  const [server, setServer] = useState<Partial<Record<Field, string>>>({});
-  const [error, setError] = useState<KeelError | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const input = {
-    id: id.trim(),
-    name: name.trim(),
-    production,
-    blueprint: blueprint.trim() || 'default',
-  };
-  const parsed = inputSchema.safeParse(input);
-  const local: Partial<Record<Field, string>> = {};
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) {
-      const f = i.path[0] as Field;
-      local[f] ??=
-        f === 'id'
-          ? t('validation.format.slug')
-          : i.code === 'too_small'
-            ? t('validation.required')
-            : i.message;
-    }
-  }
-  if (!env && existingIds.includes(input.id)) local.id = t('connections.env.idInUse');
-  const err = (f: Field): string | undefined => server[f] ?? (submitted ? local[f] : undefined);
-
-  const save = async (): Promise<void> => {
-    setSubmitted(true);
-    if (!parsed.success || Object.keys(local).length > 0) return;
-    setBusy(true);
-    onBusy(true);
-    setError(undefined);
-    try {
-      const saved = await saveEnvironment(parsed.data);
+  const schema = useMemo(
+    () =>
+      viaContract(
+        envFields,
+        inputSchema,
+        (v, issue) => {
+          const id = v.id.trim();
+          if (!env && existingIds.includes(id)) issue('id', t('connections.env.idInUse'));
+          return {
+            id,
+            name: v.name.trim(),
+            production: v.production,
+            blueprint: v.blueprint.trim() || 'default',
+          };
+        },
+        (i) =>
+          i.path[0] === 'id'
+            ? t('validation.format.slug')
+            : i.code === 'too_small'
+              ? t('validation.required')
+              : i.message,
+      ),
+    [env, existingIds, t],
+  );
+  const { form, field } = useSchemaForm(schema, {
+    id: env?.id ?? '',
+    name: env?.name ?? '',
+    production: env?.production ?? false,
+    blueprint: env?.blueprint ?? 'default',
+  });
+  const submit = useSubmit<[EnvironmentInput], Field>(
+    async (input) => {
+      const saved = await saveEnvironment(input);
       toast.success(t('connections.env.saved', { name: saved.name }));
-      onBusy(false);
       onSaved(saved.id);
       onClose();
-    } catch (e) {
-      const ke = toKeelError(e);
-      const byField: Partial<Record<Field, string>> = {};
-      for (const i of serverIssues(ke)) {
-        const f = i.path[0];
-        if (f === 'id' || f === 'name' || f === 'blueprint') byField[f] ??= i.message;
-      }
-      setServer(byField);
-      if (Object.keys(byField).length === 0) setError(ke);
-      setBusy(false);
-      onBusy(false);
-    }
-  };
+    },
+    {
+      fieldOf: ([f]) => (f === 'id' || f === 'name' || f === 'blueprint' ? f : undefined),
+    },
+  );
+  const server = submit.fieldErrors;
+  const name = field('name', server.name);
+  const id = field('id', server.id);
+  const production = field('production');
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+    <FormBody
+      onSubmit={form.handleSubmit((input) => submit.run(input))}
+      onCancel={onClose}
+      busy={submit.busy}
+      busyLabel={t('common.saving')}
+      error={submit.error}
+      submitTestId="save-environment"
     >
-      <div className="stack">
-        <TextField
-          id={`${idp}-name`}
-          label={t('connections.env.name')}
-          value={name}
-          onChange={(v) => {
-            setName(v);
-            if (!idTouched) setId(slugify(v));
-            setServer((s) => ({ ...s, name: undefined }));
-          }}
-          error={err('name')}
-          autoFocus
-          required
-        />
-        <TextField
-          id={`${idp}-id`}
-          label={t('connections.env.id')}
-          value={id}
-          onChange={(v) => {
-            setId(v);
-            setIdTouched(true);
-            setServer((s) => ({ ...s, id: undefined }));
-          }}
-          error={err('id')}
-          hint={env ? t('connections.env.idFixed') : t('connections.env.idHint')}
-          readOnly={env !== undefined}
-          mono
-          required
-        />
-        <TextField
-          id={`${idp}-blueprint`}
-          label={t('connections.env.blueprint')}
-          value={blueprint}
-          onChange={setBlueprint}
-          error={err('blueprint')}
-          hint={t('connections.env.blueprintHint')}
-          mono
-        />
-        <CheckboxField
-          id={`${idp}-prod`}
-          label={t('connections.env.production')}
-          checked={production}
-          onChange={setProduction}
-          hint={t('connections.env.productionHint')}
-        />
-        {error && <ErrorCallout error={error} />}
-      </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy}
-          data-testid="save-environment"
-        >
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
-    </form>
+      <TextField
+        id={`${idp}-name`}
+        label={t('connections.env.name')}
+        {...name}
+        onChange={(v) => {
+          name.onChange(v);
+          if (!idTouched) id.onChange(slugify(v));
+          submit.clearField('name');
+        }}
+        autoFocus
+        required
+      />
+      <TextField
+        id={`${idp}-id`}
+        label={t('connections.env.id')}
+        {...id}
+        onChange={(v) => {
+          id.onChange(v);
+          setIdTouched(true);
+          submit.clearField('id');
+        }}
+        hint={env ? t('connections.env.idFixed') : t('connections.env.idHint')}
+        readOnly={env !== undefined}
+        mono
+        required
+      />
+      <TextField
+        id={`${idp}-blueprint`}
+        label={t('connections.env.blueprint')}
+        {...field('blueprint', server.blueprint)}
+        hint={t('connections.env.blueprintHint')}
+        mono
+      />
+      <CheckboxField
+        id={`${idp}-prod`}
+        label={t('connections.env.production')}
+        checked={production.value}
+        onChange={production.onChange}
+        hint={t('connections.env.productionHint')}
+      />
+    </FormBody>
   );
 }

@@ -125,7 +125,7 @@ export const HealthCard = memo(function HealthCard({ entry, name, now, onProbe }
           <summary>
             {t('health.lastError', {
               title: errText.title(pastError.code, pastError.message),
-              when: fmt.relative(pastError.at, now),
+              when: fmt.ago(pastError.at, now),
             })}
           </summary>
           <PlainErrorView error={pastError} at={pastError.at} compact />
@@ -134,7 +134,7 @@ export const HealthCard = memo(function HealthCard({ entry, name, now, onProbe }
 
       <footer className="card-footer">
         <time className="muted" dateTime={latest.at} title={fmt.dateTime(latest.at)}>
-          {t('health.probedAt', { when: fmt.relative(latest.at, now) })}
+          {t('health.probedAt', { when: fmt.ago(latest.at, now) })}
         </time>
         <button
           type="button"

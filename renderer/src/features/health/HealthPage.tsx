@@ -15,6 +15,7 @@ import { countByStatus, groupEntries } from './grouping';
 import { HealthCard } from './HealthCard';
 import { HealthSummary } from './HealthSummary';
 import { useHealth } from './useHealth';
+import './health.css';
 
 export function HealthPage() {
   const { t } = useTranslation();

@@ -21,6 +21,7 @@ import { RunningJobs } from './RunningJobs';
 import { StartJobDialog } from './StartJobDialog';
 import { useActorText } from './useActorText';
 import { useJobs } from './useJobs';
+import './jobs.css';
 
 export function JobsPage() {
   const { t } = useTranslation();

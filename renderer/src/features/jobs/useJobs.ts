@@ -52,7 +52,10 @@ export function useJobs(filter: JobFilter): JobsState {
     const at = Date.now();
     setSamples((all) =>
       Object.fromEntries(
-        running.map((j) => [j.id, addSample(all[j.id], { at, done: j.progress.done })]),
+        running.map((j) => [
+          j.id,
+          addSample(all[j.id], { at, done: j.progress.done }, j.progress.total),
+        ]),
       ),
     );
     return {
@@ -73,7 +76,7 @@ export function useJobs(filter: JobFilter): JobsState {
 
   const sample = useCallback((id: string, p: JobProgress) => {
     setSamples((all) => {
-      const next = addSample(all[id], { at: Date.now(), done: p.done });
+      const next = addSample(all[id], { at: Date.now(), done: p.done }, p.total);
       return next === all[id] ? all : { ...all, [id]: next };
     });
   }, []);

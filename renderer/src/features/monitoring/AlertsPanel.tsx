@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { EmptyState, Loading } from '../../components/EmptyState';
 import { useFormat } from '../../lib/useFormat';
+import { SeverityBadge } from '../alerts/alertBadges';
 import { useActiveAlerts } from './useMonitoring';
 
 /** Firing and acknowledged alerts; a quiet note when the alerts backend is not there. */
@@ -33,11 +34,11 @@ export function AlertsPanel() {
               data-testid="active-alert"
               data-state={a.state}
             >
-              <span className="pill">{a.severity}</span>
+              <SeverityBadge severity={a.severity} />
               <span className="alert-name">{a.ruleName}</span>
               <span className="muted">
                 {a.envId} · {t(`monitoring.alertState.${a.state}`, { defaultValue: a.state })} ·{' '}
-                {fmt.relative(a.firingAt ?? a.startsAt)}
+                {fmt.ago(a.firingAt ?? a.startsAt)}
               </span>
               <span className="alert-summary">{a.summary}</span>
             </li>

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CartesianGrid,
+  Legend,
   Line,
   LineChart,
   ReferenceArea,
@@ -12,7 +13,7 @@ import {
 } from 'recharts';
 import { METRICS, type MetricName } from '@shared/monitoring';
 import { isoLocal, timeLocal } from '../../lib/format';
-import { formatMetric, seriesRows, zoomRange, type TimeRange } from './metricMath';
+import { chartShape, formatMetric, seriesRows, zoomRange, type TimeRange } from './metricMath';
 import { useSeries } from './useMonitoring';
 
 const COLORS = 6;
@@ -51,6 +52,7 @@ export const MetricChart = memo(function MetricChart({
   const { keys, rows } = series.data ? seriesRows(series.data) : { keys: [], rows: [] };
   const filled = rows.filter((r) => keys.some((k) => typeof r[k] === 'number')).length;
   const hasValue = filled > 0;
+  const shape = chartShape(unit, keys.length);
   const at = (label: string | number | undefined): number | undefined =>
     label === undefined ? undefined : Number(label);
 
@@ -61,6 +63,7 @@ export const MetricChart = memo(function MetricChart({
       data-metric={metric}
       data-points={rows.length}
       data-source={series.data?.source}
+      data-legend={keys.length > 1 ? 'true' : undefined}
     >
       <figcaption className="metric-chart-title">
         <span className="metric-chart-name">{t(`monitoring.metric.${metric}`)}</span>
@@ -112,7 +115,9 @@ export const MetricChart = memo(function MetricChart({
                 tickFormatter={fmt}
                 stroke="var(--text-muted)"
                 fontSize={11}
-                domain={unit === 'ratio' ? [0, 1] : ['auto', 'auto']}
+                domain={shape.domain}
+                ticks={shape.ticks}
+                allowDecimals={unit !== 'bool'}
               />
               <Tooltip
                 isAnimationActive={false}
@@ -124,12 +129,20 @@ export const MetricChart = memo(function MetricChart({
                   color: 'var(--text)',
                 }}
               />
+              {shape.legend && (
+                <Legend
+                  verticalAlign="bottom"
+                  height={24}
+                  iconSize={10}
+                  wrapperStyle={{ fontSize: 11 }}
+                />
+              )}
               {keys.map((k, i) => (
                 <Line
                   key={k}
                   dataKey={k}
                   name={k}
-                  type="monotone"
+                  type={shape.line}
                   stroke={`var(--chart-${(i % COLORS) + 1})`}
                   // Sparse series (a new store, a wide range) would be invisible as lines.
                   dot={filled < 40 ? { r: 2 } : false}

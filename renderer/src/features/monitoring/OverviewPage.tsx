@@ -11,6 +11,7 @@ import { useHealth } from '../health/useHealth';
 import { AlertsPanel } from './AlertsPanel';
 import { StoreCard } from './StoreCard';
 import { StorePage } from './StorePage';
+import { worstFirst } from './readings';
 import { readingKey, useLatestReadings, useStoreHash } from './useMonitoring';
 import './monitoring.css';
 
@@ -67,7 +68,11 @@ function Overview() {
                   <p className="muted">{t('monitoring.noStores')}</p>
                 ) : (
                   <div className="card-grid">
-                    {env.connections.map((c) => (
+                    {worstFirst(
+                      env.connections,
+                      (c) => status.get(readingKey(env.id, c.id)) ?? 'unknown',
+                      (c) => readings.data?.[readingKey(env.id, c.id)]?.error !== undefined,
+                    ).map((c) => (
                       <StoreCard
                         key={c.id}
                         envId={env.id}

@@ -5,7 +5,8 @@ import type { ProbeStatus } from '@shared/models/health';
 import { KindBadge, StatusBadge } from '../../components/badges';
 import { formatMetric, keyNumbers } from './metricMath';
 import { storeHref } from './storeHash';
-import type { StoreReading } from './useMonitoring';
+import { useFormat } from '../../lib/useFormat';
+import { staleSince, type StoreReading } from './readings';
 
 /** One store on the Overview: status, its key numbers, a link to its charts. */
 export const StoreCard = memo(function StoreCard({
@@ -21,7 +22,9 @@ export const StoreCard = memo(function StoreCard({
 }) {
   const { t } = useTranslation();
   const numbers = keyNumbers(connection.kind, reading?.points ?? []);
+  const fmt = useFormat();
   const words = { bool: [t('monitoring.down'), t('monitoring.up')] as const };
+  const stale = staleSince(reading);
   return (
     <article
       className={`card store-card card-${status}`}
@@ -44,7 +47,15 @@ export const StoreCard = memo(function StoreCard({
         <span aria-hidden="true"> · </span>
         <span>{t(`kinds.${connection.kind}`)}</span>
       </div>
-      <dl className="store-numbers">
+      {stale !== undefined && (
+        <div className="card-sub store-stale" data-testid="store-stale">
+          {t('monitoring.staleSince', { time: fmt.time(new Date(stale).toISOString()) })}
+        </div>
+      )}
+      <dl
+        className={stale === undefined ? 'store-numbers' : 'store-numbers store-numbers-stale'}
+        data-stale={stale !== undefined}
+      >
         {numbers.map((n) => (
           <div key={n.metric} className="metric" data-testid="key-number" data-metric={n.metric}>
             <dt className="metric-label">{t(`monitoring.metric.${n.metric}`)}</dt>

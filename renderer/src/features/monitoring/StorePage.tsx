@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppState } from '../../app/AppState';
+import { hashParam, setHashParams, useHashParams } from '../../app/hashParams';
 import { hrefOf } from '../../app/router';
 import { KindBadge } from '../../components/badges';
 import { EmptyState } from '../../components/EmptyState';
@@ -9,6 +10,7 @@ import { useNow } from '../../lib/useNow';
 import { MetricChart } from './MetricChart';
 import { chartMetrics, stepFor, type TimeRange } from './metricMath';
 import { RangeBar, type RangeChoice, rangeOf } from './RangeBar';
+import { choiceOfParam, paramOfChoice, paramOfRange, rangeOfParam } from './rangeParam';
 import { TenantActivityPanel } from './TenantActivityPanel';
 
 /** A store's charts over a range (1 h / 24 h / 7 d / custom, drag to zoom) and, for MySQL, tenants. */
@@ -17,8 +19,16 @@ export function StorePage({ envId, connectionId }: { envId: string; connectionId
   const { envs } = useAppState();
   const env = envs?.find((e) => e.id === envId);
   const connection = env?.connections.find((c) => c.id === connectionId);
-  const [choice, setChoice] = useState<RangeChoice>({ preset: '1h' });
-  const [zoom, setZoom] = useState<TimeRange | undefined>();
+  // Range and zoom are in the address (`?range=24h`, `?zoom=<from>-<to>`): a refresh keeps them.
+  const params = useHashParams();
+  const choice = useMemo(() => choiceOfParam(hashParam(params, 'range')), [params]);
+  const zoom = useMemo(() => {
+    const z = rangeOfParam(hashParam(params, 'zoom'));
+    return typeof z === 'object' ? z : undefined;
+  }, [params]);
+  const setChoice = (c: RangeChoice): void => setHashParams({ range: paramOfChoice(c) });
+  const setZoom = (z: TimeRange | undefined): void =>
+    setHashParams({ zoom: z ? paramOfRange(z) : undefined });
   // Preset ranges end now and move with it; charts reload every half minute.
   const now = useNow(30_000, zoom === undefined && 'preset' in choice);
   const base = useMemo(() => rangeOf(choice, now), [choice, now]);

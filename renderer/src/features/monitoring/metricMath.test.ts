@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  chartShape,
   chartMetrics,
   formatBytes,
   formatMetric,
@@ -128,5 +129,24 @@ describe('store hash', () => {
       connectionId: 'core',
     });
     expect(parseStoreHash(storeHref('a b', 'c/d'))).toEqual({ envId: 'a b', connectionId: 'c/d' });
+  });
+});
+
+describe('chartShape', () => {
+  it('draws a state metric as steps between two ticks, not a line over repeated labels', () => {
+    expect(chartShape('bool', 1)).toEqual({
+      domain: [0, 1],
+      ticks: [0, 1],
+      line: 'stepAfter',
+      legend: false,
+    });
+  });
+  it('gives several series a legend, and a ratio its 0–1 axis', () => {
+    expect(chartShape('bytes', 8)).toMatchObject({
+      legend: true,
+      ticks: undefined,
+      line: 'monotone',
+    });
+    expect(chartShape('ratio', 1).domain).toEqual([0, 1]);
   });
 });

@@ -68,6 +68,8 @@ export function formatMetric(
       return value >= 0.5 ? words.bool[1] : words.bool[0];
     case 'count':
       return compact(value);
+    case 'days':
+      return `${trim(value)} d`;
   }
 }
 
@@ -145,10 +147,10 @@ export function seriesRows(r: SeriesResult, maxSeries = 8): ChartRows {
   return { keys, rows: [...byAt.values()].sort((x, y) => (x.at ?? 0) - (y.at ?? 0)) };
 }
 
-/** Metrics charted on a store page: its kind's, without the per-partition row counts. */
+/** Metrics charted on a store page: its kind's, without per-partition rows and per-tenant quotas. */
 export function chartMetrics(kind: StoreKind): MetricName[] {
   return (Object.keys(METRICS) as MetricName[]).filter(
-    (m) => METRICS[m].kind === kind && m !== 'mysql.partition_rows',
+    (m) => METRICS[m].kind === kind && m !== 'mysql.partition_rows' && m !== 'tenant.quota_ratio',
   );
 }
 
@@ -207,4 +209,26 @@ export function keyNumbers(
             : vals[0];
     return { metric, unit: METRICS[metric].unit, value };
   });
+}
+
+/**
+ * How a metric is drawn: a state (up / down, `bool`) is a step chart with two ticks, not a
+ * smooth line with an axis of repeated labels; a ratio spans 0–1; several series get a legend.
+ */
+export function chartShape(
+  unit: string,
+  seriesCount: number,
+): {
+  domain: [number | 'auto', number | 'auto'];
+  ticks: number[] | undefined;
+  line: 'monotone' | 'stepAfter';
+  legend: boolean;
+} {
+  const bool = unit === 'bool';
+  return {
+    domain: bool || unit === 'ratio' ? [0, 1] : ['auto', 'auto'],
+    ticks: bool ? [0, 1] : undefined,
+    line: bool ? 'stepAfter' : 'monotone',
+    legend: seriesCount > 1,
+  };
 }

@@ -1,17 +1,13 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Alert } from '@shared/alerts';
-import type { MetricName, MetricPoint, SeriesResult, TenantActivity } from '@shared/monitoring';
+import type { MetricName, SeriesResult, TenantActivity } from '@shared/monitoring';
 import { api } from '../../api/client';
 import { useLoader, type Loaded } from '../../lib/useLoader';
 import { useReconnectEpoch } from '../system/useConnection';
+import { readingFromEvent, readingFromLatest, type StoreReading } from './readings';
 import { parseStoreHash } from './storeHash';
 
-/** The last sweep of one connection, as a store card shows it. */
-export interface StoreReading {
-  at: number | undefined;
-  points: MetricPoint[];
-  error: { code: string; message: string } | undefined;
-}
+export type { StoreReading } from './readings';
 
 /** `${envId}/${connectionId}` → its last reading. */
 export type Readings = Record<string, StoreReading>;
@@ -34,13 +30,7 @@ export function useLatestReadings(envIds: readonly string[]): Loaded<Readings> {
     for (const g of got) {
       if (g.status !== 'fulfilled') continue;
       for (const c of g.value.connections) {
-        out[readingKey(g.value.envId, c.connectionId)] = {
-          at: c.lastSweep?.at,
-          points: c.samples.map(({ metric, value, tags }) =>
-            tags ? { metric, value, tags } : { metric, value },
-          ),
-          error: c.lastSweep?.error,
-        };
+        out[readingKey(g.value.envId, c.connectionId)] = readingFromLatest(c);
       }
     }
     return out;
@@ -50,10 +40,8 @@ export function useLatestReadings(envIds: readonly string[]): Loaded<Readings> {
     () =>
       api().on('monitoring.samples', (e) => {
         if (!envIds.includes(e.envId)) return;
-        setData((prev) => ({
-          ...prev,
-          [readingKey(e.envId, e.connectionId)]: { at: e.at, points: e.points, error: e.error },
-        }));
+        const key = readingKey(e.envId, e.connectionId);
+        setData((prev) => ({ ...prev, [key]: readingFromEvent(prev?.[key], e) }));
       }),
     // envIds is captured by value through `ids`.
     // eslint-disable-next-line react-hooks/exhaustive-deps

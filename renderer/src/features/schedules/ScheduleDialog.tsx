@@ -1,13 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
 import type { EnvironmentView } from '@shared/models/environment';
 import type { Schedule, ScheduleInput } from '@shared/schedules';
 import { useToast } from '../../app/toasts';
-import { Dialog } from '../../components/Dialog';
-import { ErrorCallout } from '../../components/ErrorText';
 import { CheckboxField, TextField } from '../../components/fields';
-import { serverIssues, toKeelError } from '../../lib/errors';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
 import { localTimeZone } from '../../lib/timeZone';
 import { slugify } from '../connections/form/formModel';
 import { JobTargetFields } from '../jobs/target/JobTargetFields';
@@ -51,12 +49,10 @@ export function ScheduleDialog({
   onSave: (input: ScheduleInput) => Promise<Schedule>;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       size="lg"
       testId="schedule-dialog"
       title={schedule ? t('schedules.editTitle', { name: schedule.name }) : t('schedules.addTitle')}
@@ -65,11 +61,10 @@ export function ScheduleDialog({
         env={env}
         schedule={schedule}
         existingIds={existingIds}
-        onBusy={setBusy}
         onClose={onClose}
         onSave={onSave}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -77,14 +72,12 @@ function ScheduleForm({
   env,
   schedule,
   existingIds,
-  onBusy,
   onClose,
   onSave,
 }: {
   env: EnvironmentView;
   schedule: Schedule | undefined;
   existingIds: readonly string[];
-  onBusy: (b: boolean) => void;
   onClose: () => void;
   onSave: (input: ScheduleInput) => Promise<Schedule>;
 }) {
@@ -98,9 +91,15 @@ function ScheduleForm({
   const [idTouched, setIdTouched] = useState(schedule !== undefined);
   const [touched, setTouched] = useState<ReadonlySet<ScheduleField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
-  const [server, setServer] = useState<Partial<Record<ScheduleField, string>>>({});
-  const [error, setError] = useState<KeelError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit<[ScheduleInput], ScheduleField>(
+    async (input) => {
+      const saved = await onSave(input);
+      toast.success(t('schedules.saved', { name: saved.name }));
+      onClose();
+    },
+    { fieldOf: scheduleFieldOfPath },
+  );
+  const { busy, error, fieldErrors: server } = submit;
 
   const checked = validateSchedule(draft, env.id, schedule ? [] : existingIds);
   const { byField } = splitScheduleIssues(checked.issues);
@@ -121,118 +120,86 @@ function ScheduleForm({
   const change = (patch: Partial<ScheduleDraft>, field: ScheduleField): void => {
     setDraft((d) => ({ ...d, ...patch }));
     setTouched((s) => new Set(s).add(field));
-    setServer((s) => ({ ...s, [field]: undefined }));
+    submit.clearField(field);
   };
 
   const save = async (): Promise<void> => {
     setSubmitted(true);
-    if (!checked.value || cronInvalid || busy) return;
-    setBusy(true);
-    onBusy(true);
-    setError(undefined);
-    try {
-      const saved = await onSave(checked.value);
-      toast.success(t('schedules.saved', { name: saved.name }));
-      onBusy(false);
-      onClose();
-    } catch (e) {
-      const ke = toKeelError(e);
-      const byServer: Partial<Record<ScheduleField, string>> = {};
-      for (const i of serverIssues(ke)) {
-        const f = scheduleFieldOfPath(i.path);
-        if (f) byServer[f] ??= i.message;
-      }
-      setServer(byServer);
-      if (Object.keys(byServer).length === 0) setError(ke);
-      setBusy(false);
-      onBusy(false);
-    }
+    if (!checked.value || cronInvalid) return;
+    await submit.run(checked.value);
   };
 
   const blocked = busy || cronInvalid || (submitted && !checked.value);
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+    <FormBody
+      onSubmit={save}
+      onCancel={onClose}
+      busy={busy}
+      busyLabel={t('common.saving')}
+      error={error}
+      errorTitle={t('schedules.saveFailed')}
+      submitDisabled={blocked}
+      submitTestId="save-schedule"
     >
-      <div className="stack">
-        <div className="form-grid">
-          <TextField
-            id={`${idp}-name`}
-            label={t('schedules.name')}
-            value={draft.name}
-            error={err('name')}
-            required
-            autoFocus
-            testId="schedule-name"
-            onChange={(v) => change({ name: v, ...(!idTouched && { id: slugify(v) }) }, 'name')}
-          />
-          <TextField
-            id={`${idp}-id`}
-            label={t('schedules.id')}
-            value={draft.id}
-            error={err('id')}
-            hint={schedule ? t('schedules.idFixed') : t('schedules.idHint')}
-            readOnly={schedule !== undefined}
-            mono
-            required
-            testId="schedule-id"
-            onChange={(v) => {
-              setIdTouched(true);
-              change({ id: v }, 'id');
-            }}
-          />
-        </div>
-        <JobTargetFields
-          idPrefix={`${idp}-target`}
-          draft={{ ...draft.target, envId: env.id }}
-          envs={[env]}
-          envLocked
-          errors={targetErrors}
-          kindTestId="schedule-kind"
-          onChange={(patch, field) => change({ target: { ...draft.target, ...patch } }, field)}
+      <div className="form-grid">
+        <TextField
+          id={`${idp}-name`}
+          label={t('schedules.name')}
+          value={draft.name}
+          error={err('name')}
+          required
+          autoFocus
+          testId="schedule-name"
+          onChange={(v) => change({ name: v, ...(!idTouched && { id: slugify(v) }) }, 'name')}
         />
-        <div className="form-grid cron-grid">
-          <CronField
-            id={`${idp}-cron`}
-            value={draft.cron}
-            preview={preview}
-            serverError={server.cron}
-            onChange={(v) => change({ cron: v }, 'cron')}
-          />
-          <TimeZonePicker
-            id={`${idp}-tz`}
-            value={draft.tz}
-            error={err('tz')}
-            onChange={(v) => change({ tz: v }, 'tz')}
-          />
-        </div>
-        <CronPreviewView id={`${idp}-runs`} preview={preview} cron={draft.cron} />
-        <CheckboxField
-          id={`${idp}-enabled`}
-          label={t('schedules.enabled')}
-          hint={t('schedules.enabledHint')}
-          checked={draft.enabled}
-          onChange={(v) => setDraft((d) => ({ ...d, enabled: v }))}
+        <TextField
+          id={`${idp}-id`}
+          label={t('schedules.id')}
+          value={draft.id}
+          error={err('id')}
+          hint={schedule ? t('schedules.idFixed') : t('schedules.idHint')}
+          readOnly={schedule !== undefined}
+          mono
+          required
+          testId="schedule-id"
+          onChange={(v) => {
+            setIdTouched(true);
+            change({ id: v }, 'id');
+          }}
         />
-        {error && <ErrorCallout error={error} title={t('schedules.saveFailed')} />}
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={blocked}
-          data-testid="save-schedule"
-        >
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
+      <JobTargetFields
+        idPrefix={`${idp}-target`}
+        draft={{ ...draft.target, envId: env.id }}
+        envs={[env]}
+        envLocked
+        errors={targetErrors}
+        kindTestId="schedule-kind"
+        onChange={(patch, field) => change({ target: { ...draft.target, ...patch } }, field)}
+      />
+      <div className="form-grid cron-grid">
+        <CronField
+          id={`${idp}-cron`}
+          value={draft.cron}
+          preview={preview}
+          serverError={server.cron}
+          onChange={(v) => change({ cron: v }, 'cron')}
+        />
+        <TimeZonePicker
+          id={`${idp}-tz`}
+          value={draft.tz}
+          error={err('tz')}
+          onChange={(v) => change({ tz: v }, 'tz')}
+        />
       </div>
-    </form>
+      <CronPreviewView id={`${idp}-runs`} preview={preview} cron={draft.cron} />
+      <CheckboxField
+        id={`${idp}-enabled`}
+        label={t('schedules.enabled')}
+        hint={t('schedules.enabledHint')}
+        checked={draft.enabled}
+        onChange={(v) => setDraft((d) => ({ ...d, enabled: v }))}
+      />
+    </FormBody>
   );
 }

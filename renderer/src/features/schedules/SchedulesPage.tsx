@@ -13,6 +13,7 @@ import { EngineStatus } from '../jobs/EngineStatus';
 import { ScheduleDialog } from './ScheduleDialog';
 import { SchedulesTable } from './SchedulesTable';
 import { useSchedules } from './useSchedules';
+import './schedules.css';
 
 type Editing = { schedule: Schedule | undefined } | undefined;
 

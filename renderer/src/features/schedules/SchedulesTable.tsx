@@ -92,7 +92,7 @@ export function SchedulesTable({
                       <JobStateBadge state={s.lastRun.state} />
                       <div className="muted small" title={s.lastRun.jobId}>
                         <time dateTime={s.lastRun.at} title={fmt.dateTime(s.lastRun.at)}>
-                          {fmt.relative(s.lastRun.at)}
+                          {fmt.ago(s.lastRun.at)}
                         </time>
                       </div>
                     </>

@@ -12,7 +12,7 @@ export type CronPreview =
   | { status: 'pending'; previous?: CronPreview | undefined }
   /** `tz`: the zone the runs were computed for (the field may have moved on). */
   | { status: 'ok'; next: string[]; description: string; tz: string }
-  /** `local`: the shape is wrong (not 5 or 6 fields), found without asking; else the server's reason. */
+  /** `local`: the shape is wrong (not 5 or 6 fields), found without asking; else the reason. */
   | { status: 'invalid'; reason: string; local: boolean }
   /** The preview itself failed (Keel unreachable…): nothing is known about the expression. */
   | { status: 'unavailable'; error: KeelError };
@@ -58,8 +58,13 @@ export function useCronPreview(cron: string, tz: string, count = 5): CronPreview
     };
   }, [ask, key, cron, tz, count]);
 
-  if (!shape.success)
-    return { status: 'invalid', reason: shape.error.issues[0]?.message ?? '', local: true };
+  if (!shape.success) {
+    // A wrong number of fields gets the form's own help text; a field out of range or a bad step
+    // gets the schema's reason, which names the field (as the server's would).
+    const fields = cron.trim().split(/\s+/).length;
+    const local = cron.trim().length < 9 || ![5, 6].includes(fields);
+    return { status: 'invalid', reason: shape.error.issues[0]?.message ?? '', local };
+  }
   if (answer?.key === key) return answer.result;
   return { status: 'pending', previous: answer?.result };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { KeelError } from '@shared/errors';
 import type { JobRecord } from '@shared/jobs';
-import type { Schedule, ScheduleInput } from '@shared/schedules';
+import type { Schedule, ScheduleInput, ScheduleListEntry } from '@shared/schedules';
 import { api } from '../../api/client';
 import { useLoader, type Loaded } from '../../lib/useLoader';
 import { useReconnectEpoch } from '../system/useConnection';
@@ -25,6 +26,17 @@ function upsert(list: readonly Schedule[] | undefined, s: Schedule): Schedule[] 
 }
 
 /**
+ * The schedules of the list's entries. Asked for one environment, its error is the page's error;
+ * across all (names for the job history), an environment that cannot answer is left out.
+ */
+function flatten(entries: ScheduleListEntry[], single: boolean): Schedule[] {
+  const failed = single ? entries.find((e) => e.error) : undefined;
+  if (failed?.error)
+    throw new KeelError(failed.error.code, failed.error.message, failed.error.details);
+  return entries.flatMap((e) => e.schedules);
+}
+
+/**
  * The schedules of an environment (or of all), kept fresh by `schedules.changed` (any console's
  * edits) and `jobs.updated` of their runs (last run), and again once a shown next run has passed.
  */
@@ -32,7 +44,7 @@ export function useSchedules(envId: string | undefined, all = false): SchedulesS
   const epoch = useReconnectEpoch();
   const enabled = all || envId !== undefined;
   const loaded = useLoader(
-    () => api().call('schedules.list', all ? {} : { envId }),
+    async () => flatten(await api().call('schedules.list', all ? {} : { envId }), !all),
     enabled ? `schedules:${all ? '*' : envId}:${epoch}` : null,
   );
   const { reload, setData, data } = loaded;

@@ -1,12 +1,15 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
 import type { JobRecord } from '@shared/jobs';
+import type { TenantSummary } from '@shared/tenants';
 import { useToast } from '../../app/toasts';
-import { Dialog } from '../../components/Dialog';
 import { ErrorCallout } from '../../components/ErrorText';
 import { SelectField, TextAreaField } from '../../components/fields';
-import { serverIssues, toKeelError } from '../../lib/errors';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
+import { serverIssues } from '../../lib/errors';
+import { useDebounced } from '../../lib/useDebounced';
+import { checkBulk } from './bulkCheck';
 import {
   BULK_FORMATS,
   BULK_MAX_BYTES,
@@ -17,59 +20,63 @@ import {
   YAML_TEMPLATE,
   type BulkFormat,
 } from './bulkModel';
+import { BulkPreview } from './BulkPreview';
 import { BulkResultView } from './BulkResultView';
 import { FollowedJobRun } from './JobRun';
+import type { PlanSummary } from './specModel';
 import type { TenantActions } from './useTenants';
 
-/**
- * Provision many tenants from CSV or YAML, pasted or read from a file. The server checks every row
- * first and refuses the whole list if one is bad (its message names the rows); then one job runs
- * them all and its result lists each row.
- */
-export function BulkProvisionDialog({
-  open,
-  actions,
-  onClose,
-}: {
-  open: boolean;
+/** The list is checked once typing pauses this long (a 10,000-row paste is checked once). */
+const CHECK_MS = 250;
+
+interface BulkProps {
   actions: TenantActions;
+  /** The blueprint's plans and the catalog as loaded: the preview checks rows against them. */
+  plans: readonly PlanSummary[];
+  tenants: readonly TenantSummary[];
   onClose: () => void;
-}) {
+}
+
+/**
+ * Provision many tenants from CSV or YAML, pasted or read from a file. Every row is checked
+ * against every rule at once as it is typed, with a preview of the rows and their problems;
+ * the server checks again and refuses the whole list if one row is bad; then one job runs them
+ * all and its result lists each row.
+ */
+export function BulkProvisionDialog({ open, ...props }: BulkProps & { open: boolean }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
-      onClose={onClose}
-      busy={busy}
+      onClose={props.onClose}
       size="lg"
       testId="bulk-dialog"
       title={t('tenants.bulk.title')}
     >
-      <BulkBody actions={actions} onBusy={setBusy} onClose={onClose} />
-    </Dialog>
+      <BulkBody {...props} />
+    </FormDialog>
   );
 }
 
-function BulkBody({
-  actions,
-  onBusy,
-  onClose,
-}: {
-  actions: TenantActions;
-  onBusy: (b: boolean) => void;
-  onClose: () => void;
-}) {
+function BulkBody({ actions, plans, tenants, onClose }: BulkProps) {
   const { t } = useTranslation();
   const toast = useToast();
   const idp = useId();
   const [format, setFormat] = useState<BulkFormat>('csv');
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState<string | undefined>();
-  const [error, setError] = useState<KeelError | undefined>();
-  const [busy, setBusy] = useState(false);
   const [job, setJob] = useState<JobRecord | undefined>();
+  const start = useSubmit(async () => setJob(await actions.bulkProvision(format, text)));
+  const { busy, error } = start;
   const rows = countBulkRows(format, text);
+  const settled = useDebounced(text, CHECK_MS);
+  const check = useMemo(
+    () => checkBulk(format, settled, { plans, tenants }),
+    [format, settled, plans, tenants],
+  );
+  // Sending waits for the check of what is in the box, and for a list without problems.
+  const checkBlocks =
+    settled !== text || check.kind === 'unreadable' || (check.kind === 'rows' && check.bad > 0);
 
   const openFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
@@ -81,22 +88,7 @@ function BulkBody({
     const content = await file.text();
     setText(content);
     setFormat(guessFormat(file.name, content));
-    setError(undefined);
-  };
-
-  const submit = async (): Promise<void> => {
-    if (text.trim() === '' || busy) return;
-    setBusy(true);
-    onBusy(true);
-    setError(undefined);
-    try {
-      setJob(await actions.bulkProvision(format, text));
-    } catch (e) {
-      setError(toKeelError(e));
-    } finally {
-      setBusy(false);
-      onBusy(false);
-    }
+    start.clearError();
   };
 
   if (job)
@@ -128,88 +120,75 @@ function BulkBody({
 
   const issues = error ? serverIssues(error) : [];
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+    <FormBody
+      onSubmit={() => (text.trim() === '' || checkBlocks ? undefined : start.run())}
+      onCancel={onClose}
+      busy={busy}
+      submitLabel={t('tenants.bulk.submit')}
+      submitDisabled={text.trim() === '' || checkBlocks}
+      submitTestId="bulk-submit"
     >
-      <div className="stack">
-        <p className="small">{t('tenants.bulk.intro')}</p>
-        <div className="form-grid">
-          <SelectField
-            id={`${idp}-format`}
-            label={t('tenants.bulk.format')}
-            value={format}
-            testId="bulk-format"
-            options={BULK_FORMATS.map((f) => ({ value: f, label: t(`tenants.bulk.formats.${f}`) }))}
-            onChange={setFormat}
-          />
-          <div className="field">
-            <label htmlFor={`${idp}-file`}>{t('tenants.bulk.file')}</label>
-            <input
-              id={`${idp}-file`}
-              type="file"
-              accept=".csv,.yaml,.yml,.txt,text/csv,application/yaml,text/yaml"
-              data-testid="bulk-file"
-              onChange={(e) => void openFile(e.target.files?.[0])}
-            />
-            {fileError && (
-              <div className="field-error" role="alert">
-                {fileError}
-              </div>
-            )}
-          </div>
-        </div>
-        <TextAreaField
-          id={`${idp}-text`}
-          label={t('tenants.bulk.text')}
-          value={text}
-          rows={12}
-          testId="bulk-text"
-          placeholder={format === 'csv' ? CSV_TEMPLATE : YAML_TEMPLATE}
-          hint={
-            <>
-              {t(`tenants.bulk.help.${format}`)}{' '}
-              {text.trim() !== '' && (
-                <strong data-testid="bulk-count">{t('tenants.bulk.count', { count: rows })}</strong>
-              )}
-            </>
-          }
-          onChange={(v) => {
-            setText(v);
-            setError(undefined);
-          }}
+      <p className="small">{t('tenants.bulk.intro')}</p>
+      <div className="form-grid">
+        <SelectField
+          id={`${idp}-format`}
+          label={t('tenants.bulk.format')}
+          value={format}
+          testId="bulk-format"
+          options={BULK_FORMATS.map((f) => ({ value: f, label: t(`tenants.bulk.formats.${f}`) }))}
+          onChange={setFormat}
         />
-        {error && (
-          <div data-testid="bulk-refused">
-            <ErrorCallout error={error} title={t('tenants.bulk.refused')} />
-            {issues.length > 0 && (
-              <ul className="callout issue-list">
-                {issues.slice(0, 50).map((i, n) => (
-                  <li key={n}>
-                    {i.path.length > 0 && <code>{i.path.join('.')}</code>} {i.message}
-                  </li>
-                ))}
-              </ul>
+        <div className="field">
+          <label htmlFor={`${idp}-file`}>{t('tenants.bulk.file')}</label>
+          <input
+            id={`${idp}-file`}
+            type="file"
+            accept=".csv,.yaml,.yml,.txt,text/csv,application/yaml,text/yaml"
+            data-testid="bulk-file"
+            onChange={(e) => void openFile(e.target.files?.[0])}
+          />
+          {fileError && (
+            <div className="field-error" role="alert">
+              {fileError}
+            </div>
+          )}
+        </div>
+      </div>
+      <TextAreaField
+        id={`${idp}-text`}
+        label={t('tenants.bulk.text')}
+        value={text}
+        rows={12}
+        testId="bulk-text"
+        placeholder={format === 'csv' ? CSV_TEMPLATE : YAML_TEMPLATE}
+        hint={
+          <>
+            {t(`tenants.bulk.help.${format}`)}{' '}
+            {text.trim() !== '' && (
+              <strong data-testid="bulk-count">{t('tenants.bulk.count', { count: rows })}</strong>
             )}
-          </div>
-        )}
-      </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy || text.trim() === ''}
-          data-testid="bulk-submit"
-        >
-          {busy ? t('common.working') : t('tenants.bulk.submit')}
-        </button>
-      </div>
-    </form>
+          </>
+        }
+        onChange={(v) => {
+          setText(v);
+          start.clearError();
+        }}
+      />
+      <BulkPreview check={check} />
+      {error && (
+        <div data-testid="bulk-refused">
+          <ErrorCallout error={error} title={t('tenants.bulk.refused')} />
+          {issues.length > 0 && (
+            <ul className="callout issue-list">
+              {issues.slice(0, 50).map((i, n) => (
+                <li key={n}>
+                  {i.path.length > 0 && <code>{i.path.join('.')}</code>} {i.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </FormBody>
   );
 }

@@ -89,7 +89,7 @@ export function InterruptedBanner({
                   <span className="muted small">
                     {t(`tenants.interrupted.state.${item.state}`, {
                       steps: item.stepsDone,
-                      when: fmt.relative(item.updatedAt),
+                      when: fmt.ago(item.updatedAt),
                     })}
                   </span>
                 )}

@@ -1,12 +1,10 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
 import type { JobRecord } from '@shared/jobs';
-import type { BlueprintSummary, TenantSummary } from '@shared/tenants';
+import type { BlueprintSummary, TenantSpec, TenantSummary } from '@shared/tenants';
 import { useToast } from '../../app/toasts';
-import { Dialog } from '../../components/Dialog';
-import { ErrorCallout } from '../../components/ErrorText';
-import { serverIssues, toKeelError } from '../../lib/errors';
+import { FormBody, FormDialog } from '../../components/form/FormDialog';
+import { useSubmit } from '../../components/form/useSubmit';
 import { FollowedJobRun } from './JobRun';
 import { PlanPreviewView } from './PlanPreview';
 import { ProvisionFields } from './ProvisionFields';
@@ -43,24 +41,16 @@ export function ProvisionDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       size="lg"
       testId="provision-dialog"
       title={t('tenants.provision.title')}
     >
-      <ProvisionBody
-        blueprint={blueprint}
-        tenants={tenants}
-        actions={actions}
-        onBusy={setBusy}
-        onClose={onClose}
-      />
-    </Dialog>
+      <ProvisionBody blueprint={blueprint} tenants={tenants} actions={actions} onClose={onClose} />
+    </FormDialog>
   );
 }
 
@@ -68,13 +58,11 @@ function ProvisionBody({
   blueprint,
   tenants,
   actions,
-  onBusy,
   onClose,
 }: {
   blueprint: BlueprintSummary;
   tenants: readonly TenantSummary[];
   actions: TenantActions;
-  onBusy: (b: boolean) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -84,9 +72,6 @@ function ProvisionBody({
   const [idTouched, setIdTouched] = useState(false);
   const [touched, setTouched] = useState<ReadonlySet<SpecField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
-  const [server, setServer] = useState<Partial<Record<SpecField, string>>>({});
-  const [error, setError] = useState<KeelError | undefined>();
-  const [busy, setBusy] = useState(false);
   const [job, setJob] = useState<JobRecord | undefined>();
   const [jobFinal, setJobFinal] = useState(false);
 
@@ -98,6 +83,17 @@ function ProvisionBody({
     }),
     [blueprint.plans, tenants],
   );
+  const start = useSubmit<[TenantSpec], SpecField>(
+    async (spec) => setJob(await actions.provision(spec)),
+    {
+      fieldOf: (path) => {
+        const f = path[0] === 'spec' ? path[1] : path[0];
+        return f && f in draft ? (f as SpecField) : undefined;
+      },
+      keepError: true,
+    },
+  );
+  const { busy, error, fieldErrors: server } = start;
   const checked = validateSpec(draft, ctx);
   const preview = usePreview(actions.preview, job ? undefined : checked.value);
 
@@ -120,30 +116,12 @@ function ProvisionBody({
     });
     if (field === 'id') setIdTouched(true);
     setTouched((s) => new Set(s).add(field));
-    setServer((s) => ({ ...s, [field]: undefined }));
+    start.clearField(field);
   };
 
   const submit = async (): Promise<void> => {
     setSubmitted(true);
-    if (!checked.value || busy) return;
-    setBusy(true);
-    onBusy(true);
-    setError(undefined);
-    try {
-      setJob(await actions.provision(checked.value));
-    } catch (e) {
-      const ke = toKeelError(e);
-      const byField: Partial<Record<SpecField, string>> = {};
-      for (const i of serverIssues(ke)) {
-        const f = i.path[0] === 'spec' ? i.path[1] : i.path[0];
-        if (f && f in draft) byField[f as SpecField] ??= i.message;
-      }
-      setServer(byField);
-      setError(ke);
-    } finally {
-      setBusy(false);
-      onBusy(false);
-    }
+    if (checked.value) await start.run(checked.value);
   };
 
   if (job)
@@ -185,43 +163,33 @@ function ProvisionBody({
     );
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+    <FormBody
+      onSubmit={submit}
+      onCancel={onClose}
+      busy={busy}
+      error={error}
+      errorTitle={t('tenants.provision.startFailed')}
+      submitLabel={t('tenants.provision.submit')}
+      submitDisabled={submitted && !checked.value}
+      submitDescribedBy={!checked.value ? `${idp}-invalid` : undefined}
+      submitTestId="provision-submit"
+      stickyActions
+      after={
+        !checked.value && (
+          <p id={`${idp}-invalid`} className="sr-only">
+            {t('tenants.provision.fixFirst')}
+          </p>
+        )
+      }
     >
-      <div className="stack">
-        <ProvisionFields
-          idPrefix={idp}
-          draft={draft}
-          blueprint={blueprint}
-          errors={errors}
-          onChange={change}
-        />
-        <PlanPreviewView preview={preview} />
-        {error && <ErrorCallout error={error} title={t('tenants.provision.startFailed')} />}
-      </div>
-      <div className="dialog-actions sticky-actions">
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy || (submitted && !checked.value)}
-          aria-describedby={!checked.value ? `${idp}-invalid` : undefined}
-          data-testid="provision-submit"
-        >
-          {busy ? t('common.working') : t('tenants.provision.submit')}
-        </button>
-      </div>
-      {!checked.value && (
-        <p id={`${idp}-invalid`} className="sr-only">
-          {t('tenants.provision.fixFirst')}
-        </p>
-      )}
-    </form>
+      <ProvisionFields
+        idPrefix={idp}
+        draft={draft}
+        blueprint={blueprint}
+        errors={errors}
+        onChange={change}
+      />
+      <PlanPreviewView preview={preview} />
+    </FormBody>
   );
 }

@@ -1,7 +1,9 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnvironmentView } from '@shared/models/environment';
+import type { BlueprintSummary, TenantSummary } from '@shared/tenants';
 import { useAppState } from '../../app/AppState';
+import { setHashParams, useHashParams } from '../../app/hashParams';
 import { hrefOf } from '../../app/router';
 import { usePageKey, useRefreshShortcut } from '../../app/shortcuts';
 import { EmptyState, Loading } from '../../components/EmptyState';
@@ -13,7 +15,12 @@ import { InterruptedBanner } from './InterruptedBanner';
 import { ProvisionDialog } from './ProvisionDialog';
 import { TenantDrawer } from './TenantDrawer';
 import { TenantsPanel } from './TenantsPanel';
+import { viewOfParams } from './tenantView';
 import { useBlueprint, useInterrupted, useTenantActions, useTenantList } from './useTenants';
+import './tenants.css';
+
+const NO_PLANS: BlueprintSummary['plans'] = [];
+const NO_TENANTS: TenantSummary[] = [];
 
 /** The tenants of the active environment: catalog table, detail, provisioning and deprovisioning. */
 export function TenantsPage() {
@@ -54,7 +61,9 @@ function TenantsView({ env }: { env: EnvironmentView }) {
   const list = useTenantList(env.id, catalogMayExist);
   const interrupted = useInterrupted(env.id, catalogMayExist);
   const actions = useTenantActions(env.id);
-  const [openId, setOpenId] = useState<string | undefined>();
+  // The open tenant lives in the address (`?open=<id>`): a refresh or a link reopens it.
+  const openId = viewOfParams(useHashParams()).open;
+  const setOpenId = useCallback((id: string | undefined) => setHashParams({ open: id }), []);
   const [provisionOpen, setProvisionOpen] = useState(false);
   const [bulkOpen, setBulkOpen] = useState(false);
   const rows = list.tenants;
@@ -69,7 +78,7 @@ function TenantsView({ env }: { env: EnvironmentView }) {
   usePageKey('n', () => {
     if (applied) setProvisionOpen(true);
   });
-  const onOpen = useCallback((id: string) => setOpenId(id), []);
+  const onOpen = useCallback((id: string) => setOpenId(id), [setOpenId]);
 
   const blueprintError =
     blueprint.error && !bp ? (
@@ -169,7 +178,13 @@ function TenantsView({ env }: { env: EnvironmentView }) {
           onClose={() => setProvisionOpen(false)}
         />
       )}
-      <BulkProvisionDialog open={bulkOpen} actions={actions} onClose={() => setBulkOpen(false)} />
+      <BulkProvisionDialog
+        open={bulkOpen}
+        actions={actions}
+        plans={bp?.plans ?? NO_PLANS}
+        tenants={rows ?? NO_TENANTS}
+        onClose={() => setBulkOpen(false)}
+      />
     </div>
   );
 }

@@ -1,17 +1,15 @@
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TenantSummary } from '@shared/tenants';
+import { paramsOfHash, setHashParams } from '../../app/hashParams';
 import { usePageKey } from '../../app/shortcuts';
 import { CsvButton } from '../../components/CsvButton';
 import { EmptyState } from '../../components/EmptyState';
 import { useFormat } from '../../lib/useFormat';
 import {
-  DEFAULT_SORT,
   filterTenants,
   isTenantFiltered,
-  NO_TENANT_FILTER,
   nextSort,
-  searchOfHash,
   sortTenants,
   TENANT_CSV_COLUMNS,
   tenantCsvRows,
@@ -19,6 +17,7 @@ import {
   type SortKey,
   type TenantFilter,
 } from './filterTenants';
+import { paramsOfView, viewOfParams } from './tenantView';
 import { TenantFilters } from './TenantFilters';
 import { TenantsTable } from './TenantsTable';
 import { useTenantText } from './tenantText';
@@ -39,12 +38,11 @@ export function TenantsPanel({
   const { t } = useTranslation();
   const fmt = useFormat();
   const text = useTenantText();
-  // `#/tenants?search=acme` (a link from the Overview's activity ranking) starts with that search.
-  const [filter, setFilter] = useState<TenantFilter>(() => ({
-    ...NO_TENANT_FILTER,
-    query: searchOfHash(location.hash),
-  }));
-  const [sort, setSort] = useState(DEFAULT_SORT);
+  // Search, filters and sort start from the address and are written back to it, so a refresh,
+  // a bookmark or a pasted link shows the same rows.
+  const [initial] = useState(() => viewOfParams(paramsOfHash(location.hash)));
+  const [filter, setFilter] = useState<TenantFilter>(initial.filter);
+  const [sort, setSort] = useState(initial.sort);
   const searchRef = useRef<HTMLInputElement>(null);
 
   // Sorting happens when the rows or the sort change; a keystroke in the search only filters,
@@ -52,6 +50,10 @@ export function TenantsPanel({
   const sorted = useMemo(() => sortTenants(rows, sort), [rows, sort]);
   const deferredFilter = useDeferredValue(filter);
   const shown = useMemo(() => filterTenants(sorted, deferredFilter), [sorted, deferredFilter]);
+  useEffect(
+    () => setHashParams(paramsOfView({ filter: deferredFilter, sort })),
+    [deferredFilter, sort],
+  );
   const facets = useMemo(() => tenantFacets(rows), [rows]);
   const plans = useMemo(
     () => [...new Set([...blueprintPlans, ...facets.plans])],

@@ -1,12 +1,12 @@
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TenantSummary } from '@shared/tenants';
+import { useVirtualRows } from '../../components/table/useVirtualRows';
 import { useFormat } from '../../lib/useFormat';
 import type { SortKey, TenantSort } from './filterTenants';
 import { TenantStatusBadge, useTenantText } from './tenantText';
 
-/** Fixed by `.tenants-table` row and header heights in pages.css. */
+/** Fixed by `.tenants-table` row and header heights in tenants.css. */
 const ROW_HEIGHT = 34;
 const HEADER_HEIGHT = 32;
 
@@ -45,27 +45,17 @@ export function TenantsTable({
   // Built once here, not per row: rows mount and unmount all the time while scrolling.
   const text = useTenantText();
   const fmt = useFormat();
-  const scrollRef = useRef<HTMLDivElement>(null);
   const [activeRaw, setActive] = useState(0);
   const active = Math.min(activeRaw, Math.max(0, rows.length - 1));
   const focusWanted = useRef<number | undefined>(undefined);
-
-  // The React Compiler is not used here; the virtualizer's functions are only called in render.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scrollRef, items, before, after } = useVirtualRows({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => rows[i]?.id ?? i,
-    overscan: 12,
-    // The rows start below the sticky header.
-    scrollMargin: HEADER_HEIGHT,
+    rowHeight: ROW_HEIGHT,
+    headerHeight: HEADER_HEIGHT,
+    columns: COLUMNS.length,
+    keyOf: (i) => rows[i]?.id ?? i,
   });
-  const items = virtualizer.getVirtualItems();
   const first = items[0];
-  const last = items.at(-1);
-  const padTop = first ? first.start - HEADER_HEIGHT : 0;
-  const padBottom = last ? virtualizer.getTotalSize() - (last.end - HEADER_HEIGHT) : 0;
   // The active row may have scrolled out of the DOM: then the first one shown takes the tab stop.
   const tabIndexRow = items.some((i) => i.index === active) ? active : (first?.index ?? 0);
 
@@ -118,7 +108,7 @@ export function TenantsTable({
       focusWanted.current = i;
       reveal(scrollRef.current, i);
     },
-    [count, onOpen],
+    [count, onOpen, scrollRef],
   );
   const onRowClick = useCallback(
     (index: number, id: string) => {
@@ -170,11 +160,7 @@ export function TenantsTable({
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 && (
-            <tr className="spacer-row" aria-hidden="true" style={{ height: padTop }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          )}
+          {before}
           {items.map((vi) => {
             const tenant = rows[vi.index];
             return tenant ? (
@@ -190,11 +176,7 @@ export function TenantsTable({
               />
             ) : null;
           })}
-          {padBottom > 0 && (
-            <tr className="spacer-row" aria-hidden="true" style={{ height: padBottom }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          )}
+          {after}
         </tbody>
       </table>
     </div>

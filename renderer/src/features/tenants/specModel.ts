@@ -84,6 +84,8 @@ export type SpecIssueCode =
   | 'idDoubleUnderscore'
   | 'idReserved'
   | 'idTaken'
+  /** Bulk lists: the id is also on an earlier row (`message` holds that row). */
+  | 'idRepeated'
   | 'nameRequired'
   | 'nameTooLong'
   | 'planUnknown'

@@ -7,7 +7,7 @@ import { Long, serialize, type Document } from 'bson';
 import type { CommandContext, Handler } from './context';
 import { CommandError } from './errors';
 import { matches, projectDocument, sortDocuments } from './query';
-import { validateCollectionName, type Collection } from './store';
+import { validateCollectionName, type Collection, type WriteOptions } from './store';
 import { applyUpdate, buildUpsert, isOperatorUpdate } from './update';
 import { cloneDocument, isPlainObject, toNumber } from './values';
 
@@ -61,6 +61,11 @@ function eachStatement(
   return writeErrors;
 }
 
+/** Document validation applies unless the (authorised) client bypasses it. */
+function writeOptions(ctx: CommandContext): WriteOptions {
+  return { bypassDocumentValidation: ctx.body.bypassDocumentValidation === true };
+}
+
 function matching(coll: Collection | undefined, filter: Document | undefined): Document[] {
   return coll ? coll.docs.filter((d) => matches(d, filter)) : [];
 }
@@ -72,7 +77,7 @@ function insert(ctx: CommandContext): Document {
   let n = 0;
   const writeErrors = eachStatement(ctx, docs, (doc) => {
     ctx.server.opcounters.insert += 1;
-    coll.insert(doc);
+    coll.insert(doc, writeOptions(ctx));
     n += 1;
   });
   return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 };
@@ -155,7 +160,7 @@ function update(ctx: CommandContext): Document {
     const targets = stmt.multi ? found : found.slice(0, 1);
     if (targets.length === 0 && stmt.upsert) {
       const [target] = store.ensureCollection(ctx.db, name);
-      const doc = target.insert(buildUpsert(q, u));
+      const doc = target.insert(buildUpsert(q, u), writeOptions(ctx));
       upserted.push({ index, _id: doc._id });
       n += 1;
       return;
@@ -165,7 +170,7 @@ function update(ctx: CommandContext): Document {
       n += 1;
       // nModified counts only documents whose bytes actually changed, as mongod does.
       if (Buffer.compare(serialize(doc), serialize(next)) !== 0) {
-        coll?.replace(doc, next);
+        coll?.replace(doc, next, writeOptions(ctx));
         nModified += 1;
       }
     }

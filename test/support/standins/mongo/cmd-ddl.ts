@@ -19,15 +19,29 @@ function existing(ctx: CommandContext, name: string): Collection {
   return coll;
 }
 
+/**
+ * `create` on an existing collection differs by release (both are modelled, see
+ * https://www.mongodb.com/docs/v7.0/reference/command/create/ and SERVER-60064):
+ * - 6.0: always NamespaceExists (48).
+ * - 7.0+: identical options → no action, `ok: 1`; different options → NamespaceExists.
+ *   (Through mongos the identical case has answered ok since 4.0.) So `ok: 1` never means
+ *   "this call created it": a caller must look before it claims a collection as its own.
+ */
 function create(ctx: CommandContext): Document {
   const name = collectionName(ctx);
   if (ctx.body.viewOn !== undefined) throw notImplemented('views');
-  if (ctx.server.store.getCollection(ctx.db, name)) {
-    throw new CommandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
-  }
   const options: Document = {};
   for (const key of ['capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction']) {
     if (ctx.body[key] !== undefined) options[key] = ctx.body[key];
+  }
+  const existing = ctx.server.store.getCollection(ctx.db, name);
+  if (existing) {
+    if (ctx.server.version !== '6.0' && valuesEqual(existing.options, options)) return { ok: 1 };
+    const message =
+      ctx.server.version === '6.0'
+        ? `Collection ${ctx.db}.${name} already exists.`
+        : `namespace ${ctx.db}.${name} already exists, but with different options`;
+    throw new CommandError('NamespaceExists', message);
   }
   ctx.server.store.ensureCollection(ctx.db, name, options);
   return { ok: 1 };

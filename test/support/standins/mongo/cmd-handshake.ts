@@ -4,13 +4,18 @@
  * Shapes follow mongod 7.0 (https://www.mongodb.com/docs/manual/reference/command/hello/).
  */
 import { Long, ObjectId, Timestamp, type Document } from 'bson';
-import { requireAdminDb, type CommandContext, type Handler } from './context';
+import { expandRoles } from './auth';
+import { requireAdminDb, type CommandContext, type Handler, type StandInVersion } from './context';
 import { CommandError } from './errors';
 import { saslContinue, saslStart, SCRAM_MECHANISM } from './scram';
 
-export const STANDIN_VERSION = '7.0.0-keel-standin';
-export const VERSION_ARRAY = [7, 0, 0, 0];
-export const MAX_WIRE_VERSION = 21; // MongoDB 7.0
+export const standInVersion = (v: StandInVersion): string => `${v}.0-keel-standin`;
+const VERSION_ARRAYS: Record<StandInVersion, number[]> = {
+  '6.0': [6, 0, 0, 0],
+  '7.0': [7, 0, 0, 0],
+};
+/** maxWireVersion: 17 for MongoDB 6.0, 21 for 7.0 (the drivers' wire-version table). */
+const WIRE_VERSIONS: Record<StandInVersion, number> = { '6.0': 17, '7.0': 21 };
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
 
@@ -81,7 +86,7 @@ export function helloReply(ctx: CommandContext): Document {
     logicalSessionTimeoutMinutes: 30,
     connectionId: ctx.conn.id,
     minWireVersion: 0,
-    maxWireVersion: MAX_WIRE_VERSION,
+    maxWireVersion: WIRE_VERSIONS[ctx.server.version],
     readOnly: false,
     ...saslSupportedMechs(ctx),
     ...speculativeAuthenticate(ctx),
@@ -89,15 +94,15 @@ export function helloReply(ctx: CommandContext): Document {
   };
 }
 
-function buildInfo(): Document {
+function buildInfo(ctx: CommandContext): Document {
   return {
-    version: STANDIN_VERSION,
+    version: standInVersion(ctx.server.version),
     gitVersion: 'keel-standin',
     modules: [],
     allocator: 'system',
     javascriptEngine: 'none',
     sysInfo: 'deprecated',
-    versionArray: VERSION_ARRAY,
+    versionArray: VERSION_ARRAYS[ctx.server.version],
     bits: 64,
     debug: false,
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
@@ -126,8 +131,10 @@ export const handshakeCommands: Record<string, Handler> = {
   connectionStatus: (ctx) => ({
     authInfo: {
       authenticatedUsers: ctx.conn.authenticated.map((u) => ({ user: u.user, db: u.db })),
-      // Every stand-in user acts as root: the stand-in has no authorization model.
-      authenticatedUserRoles: ctx.conn.authenticated.map(() => ({ role: 'root', db: 'admin' })),
+      authenticatedUserRoles: expandRoles(
+        ctx.server.security,
+        ctx.conn.authenticated.flatMap((u) => u.roles),
+      ).map((r) => ({ role: r.role, db: r.db })),
     },
     ok: 1,
   }),
@@ -141,7 +148,7 @@ export const handshakeCommands: Record<string, Handler> = {
 function getParameter(ctx: CommandContext): Document {
   requireAdminDb(ctx);
   const known: Document = {
-    featureCompatibilityVersion: { version: '7.0' },
+    featureCompatibilityVersion: { version: ctx.server.version },
     authenticationMechanisms: [SCRAM_MECHANISM],
     logLevel: 0,
     quiet: false,

@@ -5,7 +5,8 @@
  */
 import os from 'node:os';
 import { Long, Timestamp, type Document } from 'bson';
-import { STANDIN_VERSION } from './cmd-handshake';
+import { allows, hasAnyPrivilegeOn, sessionPrivileges } from './auth';
+import { standInVersion } from './cmd-handshake';
 import { collectionSizes, requireAdminDb, type CommandContext, type Handler } from './context';
 import { CommandError } from './errors';
 import { matches } from './query';
@@ -30,7 +31,7 @@ function serverStatus(ctx: CommandContext): Document {
   const rs = server.replicaSet;
   return {
     host: `${os.hostname()}:${server.hostAndPort.split(':')[1]}`,
-    version: STANDIN_VERSION,
+    version: standInVersion(server.version),
     process: 'mongod',
     pid: Long.fromNumber(process.pid),
     uptime: Math.floor(uptimeMs / 1000),
@@ -185,9 +186,23 @@ function databaseSize(ctx: CommandContext, db: string): number {
   return colls.reduce((sum, c) => sum + Number(collectionSizes(c).totalSize), 0);
 }
 
+/**
+ * Without the listDatabases action (or with authorizedDatabases: true) a user sees only the
+ * databases it has privileges on (MongoDB 4.0.5+, listDatabases "authorizedDatabases").
+ */
+function visibleDatabases(ctx: CommandContext, names: string[]): string[] {
+  if (!ctx.server.security.enabled) return names;
+  const privileges = sessionPrivileges(ctx);
+  const all = allows(privileges, { action: 'listDatabases', resource: { cluster: true } });
+  if (all && ctx.body.authorizedDatabases !== true) return names;
+  return names.filter((db) => hasAnyPrivilegeOn(privileges, db));
+}
+
 function listDatabases(ctx: CommandContext): Document {
   requireAdminDb(ctx);
-  const names = [...new Set([...Object.keys(SYSTEM_DBS), ...ctx.server.store.databaseNames()])];
+  const names = visibleDatabases(ctx, [
+    ...new Set([...Object.keys(SYSTEM_DBS), ...ctx.server.store.databaseNames()]),
+  ]);
   const all = names.sort().map((name) => {
     const sizeOnDisk = (SYSTEM_DBS[name] ?? 0) + databaseSize(ctx, name);
     return { name, sizeOnDisk: Long.fromNumber(sizeOnDisk), empty: sizeOnDisk === 0 };

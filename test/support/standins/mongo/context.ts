@@ -3,6 +3,7 @@
  * connection knows, and the signature every command handler has.
  */
 import type { Document, ObjectId } from 'bson';
+import type { SecurityState } from './auth';
 import type { CursorRegistry } from './cursors';
 import type { SaslState, UserRecord } from './scram';
 import type { Collection, Store } from './store';
@@ -23,10 +24,17 @@ export interface OpCounters {
   command: number;
 }
 
+/** The server releases the stand-in can answer as (Keel supports MongoDB 6.0 and 7.0+). */
+export type StandInVersion = '6.0' | '7.0';
+
 export interface ServerState {
+  /** The MongoDB release whose documented behaviour the stand-in follows where releases differ. */
+  version: StandInVersion;
   store: Store;
   cursors: CursorRegistry;
   users: UserRecord[];
+  /** Authorization: on when started with users; user-defined roles. */
+  security: SecurityState;
   replicaSet?: ReplicaSetConfig;
   /** `127.0.0.1:<port>`, the name clients use and that hello reports as `me`. */
   hostAndPort: string;

@@ -6,17 +6,27 @@
  * protocol for exactly the commands Keel sends and answers in mongod 7.0's documented shapes.
  * Anything verified only against the stand-in must be labelled as such (see README.md here).
  */
-import type { ReplicaSetConfig } from './context';
+import type { ReplicaSetConfig, StandInVersion } from './context';
 import { makeUser, type UserOption } from './scram';
 import { StandInServer } from './server';
 
 export type { UserOption as MongoStandInUser } from './scram';
+export type { StandInVersion } from './context';
 
 export interface MongoStandInOptions {
-  /** Enables authentication: every command except the handshake ones then needs SCRAM-SHA-256. */
+  /**
+   * Enables authentication and authorization (mongod --auth): every command except the
+   * handshake ones then needs SCRAM-SHA-256 and the privileges of the user's roles (root when a
+   * user is given no roles).
+   */
   users?: UserOption[];
   /** Presents a single-node replica set (this process as PRIMARY) plus a simulated SECONDARY. */
   replicaSet?: { name: string; lagSec?: number };
+  /**
+   * The release whose documented behaviour to follow where releases differ (`create` on an
+   * existing collection, buildInfo, maxWireVersion). Default '7.0'.
+   */
+  version?: StandInVersion;
 }
 
 export interface MongoStandIn {
@@ -40,7 +50,7 @@ export async function startMongoStandIn(opts: MongoStandInOptions = {}): Promise
   const replicaSet: ReplicaSetConfig | undefined = opts.replicaSet
     ? { name: opts.replicaSet.name, lagSec: opts.replicaSet.lagSec ?? 0 }
     : undefined;
-  const server = new StandInServer((opts.users ?? []).map(makeUser), replicaSet);
+  const server = new StandInServer((opts.users ?? []).map(makeUser), replicaSet, opts.version);
   const port = await server.listen(0);
   const query = replicaSet
     ? `replicaSet=${encodeURIComponent(replicaSet.name)}`
@@ -67,11 +77,14 @@ export interface MongoTarget {
   stop(): Promise<void>;
 }
 
-/** A real MongoDB when KEEL_TEST_MONGO_URL is set (left running), otherwise a fresh stand-in. */
-export async function getMongoTarget(): Promise<MongoTarget> {
+/**
+ * A real MongoDB when KEEL_TEST_MONGO_URL is set (left running), otherwise a fresh stand-in
+ * answering as `version` (default 7.0).
+ */
+export async function getMongoTarget(version?: StandInVersion): Promise<MongoTarget> {
   const real = process.env.KEEL_TEST_MONGO_URL;
   if (real) return { url: real, kind: 'real', stop: async () => undefined };
-  const standIn = await startMongoStandIn();
+  const standIn = await startMongoStandIn(version ? { version } : {});
   return { url: standIn.url, kind: 'standin', stop: () => standIn.stop() };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Document } from 'bson';
 import { CommandError, notImplemented } from './errors';
+import { compileSchema } from './jsonschema';
 import { compareValues, isPlainObject, lookupPath, typeRank, valuesEqual } from './values';
 
 /** Candidates for matching: each reached value, plus the elements of reached arrays. */
@@ -45,6 +46,8 @@ function matchLogical(doc: Document, op: string, cond: unknown): boolean {
     if (op === '$or') return results.some(Boolean);
     return !results.some(Boolean);
   }
+  // https://www.mongodb.com/docs/manual/reference/operator/query/jsonSchema/
+  if (op === '$jsonSchema') return compileSchema(cond, true)(doc).length === 0;
   if (op === '$expr' || op === '$where' || op === '$text') throw notImplemented(`query ${op}`);
   throw new CommandError('BadValue', `unknown top level operator: ${op}`);
 }

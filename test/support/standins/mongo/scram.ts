@@ -4,7 +4,7 @@
  * `mechanisms: ['SCRAM-SHA-256']`, so SCRAM-SHA-1 attempts fail like they would on such a user.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Binary, type Document } from 'bson';
+import { Binary, UUID, type Document } from 'bson';
 import { CommandError } from './errors';
 
 export const SCRAM_MECHANISM = 'SCRAM-SHA-256';
@@ -15,11 +15,26 @@ export interface UserOption {
   password: string;
   /** Authentication database; mongod's default authSource for users is `admin`. */
   db?: string;
+  /**
+   * Roles as createUser takes them (a bare name is a role on the user's own db). Default:
+   * `root` on admin, so users given to startMongoStandIn keep full rights unless limited.
+   */
+  roles?: Array<string | RoleRef>;
+}
+
+/** A role grant, `{ role, db }`, as mongod stores it. */
+export interface RoleRef {
+  role: string;
+  db: string;
 }
 
 export interface UserRecord {
   user: string;
   db: string;
+  /** Granted roles; changed in place by grantRolesToUser / revokeRolesFromUser. */
+  roles: RoleRef[];
+  userId: UUID;
+  customData?: Document;
   salt: Buffer;
   storedKey: Buffer;
   serverKey: Buffer;
@@ -47,9 +62,15 @@ export function makeUser(opt: UserOption): UserRecord {
   const salt = randomBytes(28);
   // SASLprep is skipped: NFKC normalisation is equivalent for the ASCII passwords tests use.
   const salted = pbkdf2Sync(opt.password.normalize('NFKC'), salt, ITERATIONS, 32, 'sha256');
+  const db = opt.db ?? 'admin';
+  const roles = (opt.roles ?? [{ role: 'root', db: 'admin' }]).map((r) =>
+    typeof r === 'string' ? { role: r, db } : { role: r.role, db: r.db },
+  );
   return {
     user: opt.user,
-    db: opt.db ?? 'admin',
+    db,
+    roles,
+    userId: new UUID(),
     salt,
     storedKey: sha256(hmac(salted, 'Client Key')),
     serverKey: hmac(salted, 'Server Key'),

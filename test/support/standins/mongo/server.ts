@@ -5,12 +5,16 @@
  */
 import net from 'node:net';
 import { ObjectId, type Document } from 'bson';
+import { authorize } from './auth';
+import { requiredPrivileges } from './auth-commands';
 import { aggregateCommands } from './cmd-aggregate';
 import { crudCommands } from './cmd-crud';
 import { ddlCommands } from './cmd-ddl';
 import { handshakeCommands } from './cmd-handshake';
 import { statusCommands } from './cmd-status';
-import type { ConnState, Handler, ReplicaSetConfig, ServerState } from './context';
+import { userCommands } from './cmd-users';
+import { validationCommands } from './cmd-validation';
+import type { ConnState, Handler, ReplicaSetConfig, ServerState, StandInVersion } from './context';
 import { CursorRegistry } from './cursors';
 import { CommandError } from './errors';
 import type { UserRecord } from './scram';
@@ -31,6 +35,8 @@ const COMMANDS: Record<string, Handler> = {
   ...statusCommands,
   ...crudCommands,
   ...ddlCommands,
+  ...validationCommands,
+  ...userCommands,
   ...aggregateCommands,
 };
 
@@ -56,11 +62,17 @@ export class StandInServer {
   private nextConnectionId = 1;
   private nextRequestId = 1;
 
-  constructor(users: UserRecord[], replicaSet: ReplicaSetConfig | undefined) {
+  constructor(
+    users: UserRecord[],
+    replicaSet: ReplicaSetConfig | undefined,
+    version: StandInVersion = '7.0',
+  ) {
     this.state = {
+      version,
       store: new Store(),
       cursors: new CursorRegistry(),
       users,
+      security: { enabled: users.length > 0, roles: new Map() },
       replicaSet,
       hostAndPort: '127.0.0.1:0',
       startedAt: Date.now(),
@@ -247,12 +259,14 @@ export class StandInServer {
       const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
       if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
       if (!db) throw new CommandError('Location40571', 'OP_MSG requests require a $db argument');
-      const mustAuth = this.state.users.length > 0 && !NO_AUTH_COMMANDS.has(name);
+      const mustAuth = this.state.security.enabled && !NO_AUTH_COMMANDS.has(name);
       if (mustAuth && conn.authenticated.length === 0) {
         throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
       }
+      const ctx = { name, db, body, conn, server: this.state };
+      if (mustAuth) authorize(ctx, requiredPrivileges(ctx));
       this.count(name);
-      return handler({ name, db, body, conn, server: this.state });
+      return handler(ctx);
     } catch (err) {
       if (err instanceof CommandError) return err.toReply();
       const message = err instanceof Error ? err.message : String(err);

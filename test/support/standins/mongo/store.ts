@@ -5,6 +5,7 @@
  */
 import { calculateObjectSize, ObjectId, UUID, type Document } from 'bson';
 import { CommandError } from './errors';
+import { checkDocument } from './validation';
 import { cloneDocument, isNumeric, isPlainObject, lookupPath, toNumber } from './values';
 
 export interface IndexSpec extends Document {
@@ -13,6 +14,11 @@ export interface IndexSpec extends Document {
   name: string;
   unique?: boolean;
   sparse?: boolean;
+}
+
+/** `bypassDocumentValidation` of insert / update (allowed only with that privilege action). */
+export interface WriteOptions {
+  bypassDocumentValidation?: boolean;
 }
 
 const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -127,8 +133,11 @@ export class Collection {
     }
   }
 
-  /** Stores a copy of `doc`, giving it a leading ObjectId `_id` when it has none. */
-  insert(doc: Document): Document {
+  /**
+   * Stores a copy of `doc`, giving it a leading ObjectId `_id` when it has none. The collection's
+   * validator sees the document with its `_id`, before any unique index, as in mongod.
+   */
+  insert(doc: Document, opts: WriteOptions = {}): Document {
     const stored = cloneDocument(doc);
     // mongod always stores `_id` as the first field, moving it there if the client did not.
     const { _id: givenId, ...rest } = stored;
@@ -136,12 +145,14 @@ export class Collection {
     if (Array.isArray(withId._id)) {
       throw new CommandError('BadValue', "can't use an array for _id");
     }
+    if (!opts.bypassDocumentValidation) checkDocument(this.options, withId);
     this.checkUnique(withId);
     this.docs.push(withId);
     return withId;
   }
 
-  replace(old: Document, next: Document): void {
+  replace(old: Document, next: Document, opts: WriteOptions = {}): void {
+    if (!opts.bypassDocumentValidation) checkDocument(this.options, next, old);
     this.checkUnique(next, old);
     const i = this.docs.indexOf(old);
     if (i >= 0) this.docs[i] = next;

@@ -17,7 +17,7 @@ function sum(series: Series[] | undefined, column: string): number {
 }
 
 /**
- * InfluxDB: reachability and round trip from `/ping` (a down server gives `influx.up` 0, not a
+ * InfluxDB: reachability and round trip from `/ping` (a down server gives `influx.up` 0 and a
  * failed sweep), and from InfluxDB 1.x's in-memory `SHOW STATS` the write errors and each
  * database's series cardinality, in one request. InfluxDB 2 and 3 do not serve SHOW STATS.
  */
@@ -30,8 +30,10 @@ export async function collectInflux(
   try {
     ({ latencyMs } = await store.probe('primary', ctx.call));
   } catch (e) {
+    // The point charts the outage; the sweep still counts as failed (the store-down rule).
     p.add('influx.up', 0);
     ctx.skip('stats', `not reachable: ${(e as Error).message}`);
+    ctx.unreachable?.(e);
     return p.list;
   }
   p.add('influx.up', 1);

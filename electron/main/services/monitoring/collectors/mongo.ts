@@ -21,6 +21,10 @@ export async function collectMongo(
   ctx: CollectContext,
 ): Promise<Points['list']> {
   const p = new Points();
+  if (ctx.fast === false) {
+    if (ctx.slow) await databases(store, ctx, p);
+    return p.list;
+  }
   const st = await store.command('admin', { serverStatus: 1, metrics: 0, locks: 0 }, ctx.call);
   const t = Date.now();
 

@@ -39,23 +39,24 @@ const driverCode = (e: unknown): string | undefined => (e as { code?: string }).
 /**
  * MySQL 8 / MariaDB: one `SHOW GLOBAL STATUS … WHERE` and one `SHOW GLOBAL VARIABLES … WHERE` per
  * sweep, replication state (`SHOW REPLICA STATUS`, else `SHOW SLAVE STATUS`) on the server and
- * on the connection's read replica, and on the slow cadence database sizes and rows per
- * partition from information_schema. All statements of a sweep share one pooled connection.
+ * on the connection's read replica; with `slow`, database sizes and rows per partition from
+ * InnoDB's persistent statistics (see slowGroups). All statements of a read share one pooled
+ * connection. `fast: false` reads the slow groups only (the slow read beside the sweeps).
  */
 export async function collectMysql(
   store: MysqlStore,
   ctx: CollectContext,
 ): Promise<Points['list']> {
   const p = new Points();
+  const fast = ctx.fast ?? true;
   await store.withConnection(async (conn) => {
-    await status(conn, ctx, p);
-    await replication(conn, ctx, p, 'primary');
-    if (ctx.slow) {
-      await optional(ctx, 'sizes', () => sizes(conn, p));
-      await optional(ctx, 'partitions', () => partitions(conn, ctx, p));
+    if (fast) {
+      await status(conn, ctx, p);
+      await replication(conn, ctx, p, 'primary');
     }
+    if (ctx.slow) await slowGroups(conn, ctx, p);
   }, ctx.call);
-  if (store.connection.replica) {
+  if (fast && store.connection.replica) {
     try {
       await store.withConnection((conn) => replication(conn, ctx, p, 'replica'), {
         ...ctx.call,
@@ -135,7 +136,112 @@ async function replication(
   }
 }
 
-async function sizes(conn: PoolConnection, p: Points): Promise<void> {
+/**
+ * Sizes and partition rows. `information_schema.TABLES` / `PARTITIONS` open every table's
+ * definition: about 15 s for 2,000 tenant schemas of 10 tables on MariaDB 10.11, longer than a
+ * sweep, growing with every schema. InnoDB keeps the same figures in its persistent statistics
+ * (`mysql.innodb_table_stats`: the pages behind DATA_LENGTH / INDEX_LENGTH and the row estimate
+ * behind TABLE_ROWS, one row per table or partition), and reading that table costs tens of
+ * milliseconds at the same size. information_schema is the fallback where the statistics table
+ * may not be read or statistics are not persistent; non-InnoDB tables are not counted.
+ */
+async function slowGroups(conn: PoolConnection, ctx: CollectContext, p: Points): Promise<void> {
+  const [vars] = await conn.query<RowDataPacket[]>(
+    'SELECT @@innodb_page_size AS page, @@innodb_stats_persistent AS persistent',
+  );
+  const page = num(vars[0]?.page);
+  const persistent = num(vars[0]?.persistent) === 1;
+  let fallback: string | undefined = persistent ? undefined : 'innodb_stats_persistent is OFF';
+  if (!fallback) {
+    try {
+      await statsSizes(conn, page, p);
+      await statsPartitions(conn, ctx, p);
+      return;
+    } catch (e) {
+      if (!DENIED.has(driverCode(e) ?? '') && driverCode(e) !== 'ER_NO_SUCH_TABLE') throw e;
+      fallback = `mysql.innodb_table_stats cannot be read (${(e as Error).message})`;
+    }
+  }
+  ctx.skip(
+    'innodb_table_stats',
+    `${fallback}: sizes and partitions read from information_schema instead, which costs the server more`,
+  );
+  await optional(ctx, 'sizes', () => schemaSizes(conn, p));
+  await optional(ctx, 'partitions', () => schemaPartitions(conn, ctx, p));
+}
+
+/**
+ * Names in the statistics tables are file names: characters outside [A-Za-z0-9_] are written as
+ * `@` and four hex digits (MySQL's tablename_to_filename).
+ */
+export function fromFileName(name: string): string {
+  return name.replace(/@([0-9a-f]{4})/gi, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+async function statsSizes(conn: PoolConnection, page: number, p: Points): Promise<void> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT database_name AS db, SUM(clustered_index_size) AS data,
+            SUM(sum_of_other_index_sizes) AS idx
+       FROM mysql.innodb_table_stats
+      WHERE database_name NOT IN (?)
+      GROUP BY database_name`,
+    [SYSTEM_SCHEMAS],
+  );
+  for (const r of rows) {
+    const database = tagValue(fromFileName(String(r.db)));
+    if (!database) continue;
+    p.add('mysql.database_data_bytes', num(r.data ?? 0) * page, { database });
+    p.add('mysql.database_index_bytes', num(r.idx ?? 0) * page, { database });
+  }
+}
+
+/**
+ * A partition's statistics row is named `table#P#partition` (MariaDB; `#p#` in MySQL 8), a
+ * subpartition's `table#P#partition#SP#sub`: subpartitions are summed into their partition.
+ */
+export function splitPartitionName(name: string): { table: string; partition: string } | undefined {
+  const m = /^(.+?)#[Pp]#(.+?)(?:#[Ss][Pp]#.+)?$/.exec(name);
+  return m?.[1] && m[2] ? { table: fromFileName(m[1]), partition: fromFileName(m[2]) } : undefined;
+}
+
+async function statsPartitions(
+  conn: PoolConnection,
+  ctx: CollectContext,
+  p: Points,
+): Promise<void> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT database_name AS db, table_name AS name, n_rows AS n
+       FROM mysql.innodb_table_stats
+      WHERE database_name NOT IN (?) AND (table_name LIKE '%#P#%' OR table_name LIKE '%#p#%')
+      ORDER BY database_name, table_name`,
+    [SYSTEM_SCHEMAS],
+  );
+  const sums = new Map<string, { database: string; table: string; partition: string; n: number }>();
+  for (const r of rows) {
+    const database = tagValue(fromFileName(String(r.db)));
+    const part = splitPartitionName(String(r.name));
+    if (!database || !part) continue;
+    const key = `${database}\u0000${part.table}\u0000${part.partition}`;
+    const had = sums.get(key);
+    if (had) had.n += num(r.n ?? 0);
+    else sums.set(key, { database, ...part, n: num(r.n ?? 0) });
+  }
+  if (sums.size > MAX_PARTITIONS) {
+    ctx.skip('partitions', `more than ${MAX_PARTITIONS} partitions: only the first are reported`);
+  }
+  let left = MAX_PARTITIONS;
+  for (const s of sums.values()) {
+    if (left-- <= 0) break;
+    const table = tagValue(s.table);
+    const partition = tagValue(s.partition);
+    if (!table || !partition) continue;
+    p.add('mysql.partition_rows', s.n, { database: s.database, table, partition });
+  }
+}
+
+async function schemaSizes(conn: PoolConnection, p: Points): Promise<void> {
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS db, SUM(DATA_LENGTH) AS data, SUM(INDEX_LENGTH) AS idx
        FROM information_schema.TABLES
@@ -152,7 +258,11 @@ async function sizes(conn: PoolConnection, p: Points): Promise<void> {
 }
 
 /** Rows per partition of partitioned tables only (subpartitions summed), bounded. */
-async function partitions(conn: PoolConnection, ctx: CollectContext, p: Points): Promise<void> {
+async function schemaPartitions(
+  conn: PoolConnection,
+  ctx: CollectContext,
+  p: Points,
+): Promise<void> {
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, PARTITION_NAME AS part, SUM(TABLE_ROWS) AS n
        FROM information_schema.PARTITIONS

@@ -8,8 +8,18 @@ export interface CollectContext {
   call: CallOptions;
   /** Previous counter readings of this connection (for rates). */
   counters: CounterState;
-  /** Read the slow metrics (sizes, partitions) on this sweep too. */
+  /** Read the slow metrics (sizes, partitions) on this read too. */
   slow: boolean;
+  /**
+   * Read the sweep's own metrics (status, replication, reachability); default true. The slow
+   * read beside the sweeps sets it false, so it reads only what `slow` adds.
+   */
+  fast?: boolean;
+  /**
+   * The store did not answer, said by a collector that still returns points about it (InfluxDB's
+   * `influx.up` 0): the sweep counts as failed, and its points are kept.
+   */
+  unreachable?(e: unknown): void;
   /** A metric group could not be read (privilege, server version): the sweep goes on without it. */
   skip(group: string, reason: string): void;
 }

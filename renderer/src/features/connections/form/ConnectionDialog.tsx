@@ -1,12 +1,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeelError } from '@shared/errors';
 import type { ConnectionView, EnvironmentView } from '@shared/models/environment';
 import type { ProbeResult } from '@shared/models/health';
 import { parseConnectionUri } from '@shared/models/uri';
 import { useToast } from '../../../app/toasts';
-import { Dialog } from '../../../components/Dialog';
 import { ErrorCallout } from '../../../components/ErrorText';
+import { FormDialog } from '../../../components/form/FormDialog';
+import { useSubmit } from '../../../components/form/useSubmit';
 import { ProbeResultView } from '../../../components/ProbeResultView';
 import { serverIssues, toKeelError } from '../../../lib/errors';
 import { useConnectionActions } from '../useConnectionActions';
@@ -28,6 +28,8 @@ import { KindSection } from './KindSection';
 import type { SectionProps } from './sectionProps';
 import { UriPaste } from './UriPaste';
 
+type ConnectionPayload = Parameters<ReturnType<typeof useConnectionActions>['saveConnection']>[0];
+
 export interface ConnectionDialogProps {
   open: boolean;
   onClose: () => void;
@@ -38,12 +40,10 @@ export interface ConnectionDialogProps {
 
 export function ConnectionDialog({ open, onClose, env, connection }: ConnectionDialogProps) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
-      busy={busy}
       size="lg"
       testId="connection-dialog"
       title={
@@ -52,8 +52,8 @@ export function ConnectionDialog({ open, onClose, env, connection }: ConnectionD
           : t('connections.form.addTitle', { env: env.name })
       }
     >
-      <ConnectionForm env={env} connection={connection} onDone={onClose} onBusy={setBusy} />
-    </Dialog>
+      <ConnectionForm env={env} connection={connection} onDone={onClose} />
+    </FormDialog>
   );
 }
 
@@ -61,12 +61,10 @@ function ConnectionForm({
   env,
   connection,
   onDone,
-  onBusy,
 }: {
   env: EnvironmentView;
   connection: ConnectionView | undefined;
   onDone: () => void;
-  onBusy: (b: boolean) => void;
 }) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -85,8 +83,7 @@ function ConnectionForm({
   const [submitted, setSubmitted] = useState(false);
   const [idTouched, setIdTouched] = useState(editing);
   const [server, setServer] = useState<FormIssue[]>([]);
-  const [callError, setCallError] = useState<KeelError | undefined>();
-  const [busy, setBusy] = useState<'save' | 'test' | undefined>();
+  const [running, setRunning] = useState<'save' | 'test'>('save');
   const [testResult, setTestResult] = useState<ProbeResult | undefined>();
 
   const existingIds = useMemo(
@@ -96,11 +93,6 @@ function ConnectionForm({
   const validated = useMemo(() => validateForm(values, existingIds), [values, existingIds]);
   const local = splitIssues(validated.issues);
   const remote = splitIssues(server);
-
-  // A test result or a failed call appears below the fold of a long form: bring it into view.
-  useEffect(() => {
-    if (testResult || callError) outcomeRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [testResult, callError]);
 
   const idOf = (f: FieldName): string => `${idp}-${f}`;
   const err = (f: FieldName): string | undefined => {
@@ -123,44 +115,48 @@ function ConnectionForm({
     setTestResult(undefined);
   };
 
+  const call = useSubmit(async (what: 'save' | 'test', payload: ConnectionPayload) => {
+    try {
+      if (what === 'test') {
+        setTestResult(await actions.testConnection(payload));
+      } else {
+        await actions.saveConnection(payload);
+        toast.success(t('connections.form.saved', { name: payload.connection.name }));
+        onDone();
+      }
+    } catch (e) {
+      // Issues on fields show there; the callout keeps anything that belongs to no field.
+      const ke = toKeelError(e);
+      const issues = issuesFromServer(serverIssues(ke));
+      setServer(issues);
+      if (issues.length === 0 || issues.some((i) => i.field === undefined)) throw ke;
+    }
+  });
+  const busy = call.busy ? running : undefined;
+  const callError = call.error;
+
+  // A test result or a failed call appears below the fold of a long form: bring it into view.
+  useEffect(() => {
+    if (testResult || callError) outcomeRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [testResult, callError]);
+
   const run = async (what: 'save' | 'test'): Promise<void> => {
     setSubmitted(true);
-    setCallError(undefined);
+    call.clearError();
     setServer([]);
     const input = validated.input;
     if (!input) {
-      // After the errors render (and their sections open), focus the first one in reading order.
       requestAnimationFrame(() =>
         formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
       );
       return;
     }
-    setBusy(what);
-    onBusy(true);
-    try {
-      const payload = {
-        envId: env.id,
-        connection: input.connection,
-        ...(input.secret && { secret: input.secret }),
-      };
-      if (what === 'test') {
-        setTestResult(await actions.testConnection(payload));
-      } else {
-        await actions.saveConnection(payload);
-        toast.success(t('connections.form.saved', { name: input.connection.name }));
-        onBusy(false);
-        onDone();
-        return;
-      }
-    } catch (e) {
-      const ke = toKeelError(e);
-      const issues = issuesFromServer(serverIssues(ke));
-      setServer(issues);
-      if (issues.length === 0 || issues.some((i) => i.field === undefined)) setCallError(ke);
-    } finally {
-      setBusy(undefined);
-      onBusy(false);
-    }
+    setRunning(what);
+    await call.run(what, {
+      envId: env.id,
+      connection: input.connection,
+      ...(input.secret && { secret: input.secret }),
+    });
   };
 
   const section: SectionProps = { values, set, err, idOf, editing, hasSecret };
