@@ -66,7 +66,11 @@ describe('a local (uncoordinated) schedule', () => {
         work: false,
       });
       try {
-        const list = await reader.services.jobs.list({ envId: 'solo', scheduleId: 'tick', limit: 100 });
+        const list = await reader.services.jobs.list({
+          envId: 'solo',
+          scheduleId: 'tick',
+          limit: 100,
+        });
         return list.length;
       } finally {
         await reader.dispose();
