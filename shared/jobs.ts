@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { backupRunSchema } from './backups';
 import { errorShapeSchema } from './errors';
 import { isoDateSchema, slugSchema } from './models/common';
-import { partitionsApplyPayloadSchema } from './partitions';
+import { partitionsApplyPayloadSchema, partitionsArchivePayloadSchema } from './partitions';
 import { reasonSchema, tenantIdSchema, tenantSpecSchema } from './tenants';
 
 /**
@@ -64,6 +64,8 @@ export const jobKinds = {
    * (metadata-only), each ALTER with a bounded lock wait. Idempotent: a second run changes nothing.
    */
   'partitions.apply': partitionsApplyPayloadSchema,
+  /** Export partitions (verified) without dropping them: those past retention, or named ones. */
+  'partitions.archive': partitionsArchivePayloadSchema,
   /**
    * A consistent backup of a MySQL / MariaDB connection (whole server, databases, tables or one
    * tenant). Complete only once its manifest is written; a failed or cancelled run removes its
@@ -200,6 +202,9 @@ export const jobStartSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tenants.rollback'), payload: jobKinds['tenants.rollback'] }).strict(),
   z.object({ kind: z.literal('tenants.purge'), payload: jobKinds['tenants.purge'] }).strict(),
   z.object({ kind: z.literal('partitions.apply'), payload: jobKinds['partitions.apply'] }).strict(),
+  z
+    .object({ kind: z.literal('partitions.archive'), payload: jobKinds['partitions.archive'] })
+    .strict(),
   // Scheduled backups (backups.schedule builds them); the job runs its own pre-flight first.
   z.object({ kind: z.literal('backups.run'), payload: jobKinds['backups.run'] }).strict(),
   z.object({ kind: z.literal('usage.scan'), payload: jobKinds['usage.scan'] }).strict(),

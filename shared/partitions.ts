@@ -288,3 +288,52 @@ export const partitionsApplyPayloadSchema = z
     split: z.array(tableRefSchema).min(1).max(100).optional(),
   })
   .strict();
+
+/** A partition name as Keel writes them (`p202611`) or a DBA may have: a plain identifier. */
+export const partitionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{1,64}$/, 'not a partition name (letters, digits, "_")');
+
+/**
+ * `partitions.archive`: export partitions (each verified against its manifest) without dropping
+ * them — those retention would drop next, or the named partitions of one table.
+ */
+export const partitionsArchivePayloadSchema = z
+  .object({
+    envId: slugSchema,
+    /** Only these tables (schema.table); all when absent. */
+    only: z.array(tableRefSchema).min(1).max(10_000).optional(),
+    /** These partitions of the one table in `only`, instead of those past retention. */
+    partitions: z.array(partitionNameSchema).min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((p) => !p.partitions || p.only?.length === 1, {
+    message: 'name partitions of exactly one table: give that table as the only one',
+    path: ['partitions'],
+  });
+export type PartitionsArchivePayload = z.infer<typeof partitionsArchivePayloadSchema>;
+
+export const partitionArchiveSchema = z.object({
+  connectionId: z.string(),
+  schema: z.string(),
+  table: z.string(),
+  tenantId: z.string().optional(),
+  partition: z.string(),
+  /** The archive's directory (manifest.json + rows.tsv.zst|gz), verified. */
+  dir: z.string().optional(),
+  rows: z.int().nonnegative().optional(),
+  bytes: z.int().nonnegative().optional(),
+  status: z.enum(['archived', 'failed', 'missing']),
+  /** Why it failed, or that the rows changed after the consistent read that was archived. */
+  reason: z.string().optional(),
+});
+export type PartitionArchive = z.infer<typeof partitionArchiveSchema>;
+
+export const partitionsArchiveResultSchema = z.object({
+  archives: z.array(partitionArchiveSchema),
+  archived: z.int().nonnegative(),
+  failed: z.int().nonnegative(),
+  /** Servers whose layout could not be read. */
+  unread: z.array(z.string()),
+});
+export type PartitionsArchiveResult = z.infer<typeof partitionsArchiveResultSchema>;

@@ -63,6 +63,7 @@ type JobStarter =
   | 'tenants.provision'
   | 'tenants.bulkProvision'
   | 'partitions.apply'
+  | 'partitions.archive'
   | 'quotas.scan';
 
 /**

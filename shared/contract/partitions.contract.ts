@@ -5,6 +5,7 @@ import {
   partitionOverrideInputSchema,
   partitionPoliciesSchema,
   partitionsApplyPayloadSchema,
+  partitionsArchivePayloadSchema,
   partitionsListSchema,
   partitionsPlanSchema,
 } from '../partitions';
@@ -73,6 +74,17 @@ export const partitionsDomain = domain({
       summary: 'Add the partitions every policy asks for ahead (a job)',
       input: partitionsApplyPayloadSchema,
       example: { envId: 'demo', lockWaitSec: 5, attempts: 2 },
+      output: jobRecordSchema,
+    }),
+    /**
+     * Archive partitions without dropping them (a job): those retention would drop next, or the
+     * named partitions of one table. Each is exported and verified against its manifest; the
+     * result lists every archive's directory, or why one failed. Audited.
+     */
+    archive: method({
+      summary: 'Archive partitions (exported and verified), without dropping them (a job)',
+      input: partitionsArchivePayloadSchema,
+      example: { envId: 'demo', only: ['customer_management.customer_behavior_events'] },
       output: jobRecordSchema,
     }),
   },

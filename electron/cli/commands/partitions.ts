@@ -6,7 +6,7 @@ import { out } from '../program';
 
 type Exact = NonNullable<MethodInput<'partitions.list'>['exact']>;
 
-/** partitions list / plan / apply. */
+/** partitions list / plan / apply / archive. */
 export function registerPartitions(program: Command): void {
   const partitions = program.command('partitions').description('partition maintenance');
   const exactOption = (): Option =>
@@ -95,4 +95,19 @@ export function registerPartitions(program: Command): void {
         });
       },
     );
+  partitions
+    .command('archive')
+    .description(
+      'archive partitions without dropping them (a job): those retention would drop next, or --partition of one table',
+    )
+    .requiredOption('-e, --env <envId>', 'environment id')
+    .option('--only <schema.table...>', 'only these tables')
+    .option('--partition <name...>', 'these partitions of the one --only table')
+    .action(async (o: { env: string; only?: string[]; partition?: string[] }) => {
+      await startAndFollow(o.env, 'partitions.archive', {
+        envId: o.env,
+        ...(o.only && { only: o.only }),
+        ...(o.partition && { partitions: o.partition }),
+      });
+    });
 }

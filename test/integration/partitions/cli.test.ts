@@ -9,6 +9,7 @@ import { createDatabaseSql, createTableSql } from '../../../electron/main/servic
 import type { JobRecord } from '../../../shared/jobs';
 import type {
   PartitionsApplyResult,
+  PartitionsArchiveResult,
   PartitionsList,
   PartitionsPlan,
 } from '../../../shared/partitions';
@@ -72,7 +73,40 @@ describe.skipIf(!existsSync(CLI))('keel partitions (out/main/cli.js)', () => {
     expect(again.stdout.trim()).toBe('nothing to do');
   });
 
+  it('archives a named partition and prints where, dropping nothing', () => {
+    const before = (
+      JSON.parse(keel(['--json', 'partitions', 'list', '-e', 'plat']).stdout) as PartitionsList
+    ).tables[0]!.partitions.map((p) => p.name);
+    const oldest = before[0]!;
+    const r = keel([
+      '--json',
+      'partitions',
+      'archive',
+      '-e',
+      'plat',
+      '--only',
+      `tenant_acme.${TABLE}`,
+      '--partition',
+      oldest,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const job = JSON.parse(r.stdout) as JobRecord;
+    expect(job).toMatchObject({ kind: 'partitions.archive', state: 'completed' });
+    const result = job.result as PartitionsArchiveResult;
+    expect(result.archives).toEqual([
+      expect.objectContaining({ partition: oldest, status: 'archived', rows: 0 }),
+    ]);
+    expect(existsSync(join(result.archives[0]!.dir!, 'manifest.json'))).toBe(true);
+    const after = (
+      JSON.parse(keel(['--json', 'partitions', 'list', '-e', 'plat']).stdout) as PartitionsList
+    ).tables[0]!.partitions.map((p) => p.name);
+    expect(after).toEqual(before);
+  });
+
   it('refuses bad input with exit 2 and the reason', () => {
+    const p = keel(['--json', 'partitions', 'archive', '-e', 'plat', '--partition', 'p202001']);
+    expect(p.status).toBe(2);
+    expect(JSON.parse(p.stdout)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const r = keel(['--json', 'partitions', 'apply', '-e', 'plat', '--lock-wait', '0']);
     expect(r.status).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

@@ -94,7 +94,7 @@ describe('partition maintenance when the server is killed mid-run', () => {
     );
     await db.kill('SIGKILL');
     blocker.destroy();
-    sql.destroy();
+    sql?.destroy();
     const killed = await run;
     // The run reports the tables it could not change; it never claims all of them.
     if (!killed.ok) throw killed.e;

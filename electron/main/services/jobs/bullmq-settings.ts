@@ -61,6 +61,8 @@ export const CONCURRENCY: Record<JobKind, number> = {
   'tenants.purge': 2,
   // ALTERs of one environment run one run at a time: two would wait on each other's locks.
   'partitions.apply': 1,
+  // Archives read whole partitions: one run at a time, beside maintenance.
+  'partitions.archive': 1,
   // A backup already runs several connections in parallel and holds a global lock briefly.
   'backups.run': 1,
   // A metering pass reads every store at once already: one at a time.

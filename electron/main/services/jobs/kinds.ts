@@ -128,6 +128,7 @@ export function registerJobs(jobs: JobRunner, d: JobDeps): void {
   );
 
   jobs.register('partitions.apply', (payload, ctx) => d.partitions.maintain(payload, ctx));
+  jobs.register('partitions.archive', (payload, ctx) => d.partitions.archive(payload, ctx));
   jobs.register('backups.run', (payload, ctx) => runBackup(payload, ctx, d.backups.deps));
   jobs.register('usage.scan', ({ envId }, ctx) => d.quotas.scan(envId, ctx));
 

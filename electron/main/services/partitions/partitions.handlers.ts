@@ -7,6 +7,7 @@ export function partitionsHandlers(partitions: PartitionsService): DomainHandler
     'partitions.list': ({ envId, exact }, ctx) => partitions.list(envId, exact, ctx.signal),
     'partitions.plan': ({ envId, exact }, ctx) => partitions.plan(envId, exact, ctx.signal),
     'partitions.apply': (payload, ctx) => partitions.startApply(payload, ctx.actor),
+    'partitions.archive': (payload, ctx) => partitions.startArchive(payload, ctx.actor),
     'partitions.policies': ({ envId }) => partitions.policies(envId),
     'partitions.setOverride': (input, ctx) => partitions.setOverride(input, ctx.actor),
   };

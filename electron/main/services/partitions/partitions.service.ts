@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import { KeelError } from '../../../../shared/errors';
 import type { Actor, JobPayload, JobRecord } from '../../../../shared/jobs';
 import type {
+  PartitionArchive,
   PartitionOverride,
   PartitionPolicies,
   PartitionsApplyResult,
+  PartitionsArchiveResult,
   PartitionsList,
   PartitionsPlan,
   TableLayout,
@@ -21,7 +23,7 @@ import { resolveTargets } from '../tenants/placement';
 import { join } from 'node:path';
 import { defaultCompression } from '../backups/compress';
 import { applyPlans, splitPlan, type AlterTarget } from './apply';
-import { retirePartitions } from './retention';
+import { archiveChecked, retirePartitions } from './retention';
 import {
   countMaxvalue,
   LAYOUT_SQL,
@@ -43,7 +45,7 @@ export const DISCOVERY_TIMEOUT_MS = 120_000;
 
 /** What the service needs from the jobs engine, kept narrow for tests. */
 export interface PartitionJobStarter {
-  start<K extends 'partitions.apply'>(
+  start<K extends 'partitions.apply' | 'partitions.archive'>(
     kind: K,
     payload: JobPayload<K> & { envId: string },
     opts: { actor: Actor },
@@ -223,6 +225,130 @@ export class PartitionsService {
     await this.blueprints.load(env.blueprint);
     if (!this.jobs) throw new KeelError('UNSUPPORTED', 'no job engine in this shell');
     return this.jobs.start('partitions.apply', payload, { actor });
+  }
+
+  /** Start `partitions.archive` (a job): refused up front where archives have nowhere to go. */
+  async startArchive(payload: JobPayload<'partitions.archive'>, actor: Actor): Promise<JobRecord> {
+    const env = await this.o.envs.get(payload.envId);
+    await this.blueprints.load(env.blueprint);
+    if (!this.o.archiveDir)
+      throw new KeelError('UNSUPPORTED', 'no archive directory in this shell');
+    if (!this.jobs) throw new KeelError('UNSUPPORTED', 'no job engine in this shell');
+    return this.jobs.start('partitions.archive', payload, { actor });
+  }
+
+  /**
+   * The `partitions.archive` job: each partition retention would drop next (or the named ones of
+   * one table) exported and verified against its manifest, oldest first; nothing is dropped.
+   * A partition that fails is reported with the reason and the run goes on with the others.
+   */
+  async archive(
+    payload: JobPayload<'partitions.archive'>,
+    ctx: JobContext,
+  ): Promise<PartitionsArchiveResult> {
+    const { envId } = payload;
+    if (!this.o.archiveDir)
+      throw new KeelError('UNSUPPORTED', 'no archive directory in this shell');
+    const archiveRoot = join(this.o.archiveDir, envId);
+    const plan = await this.plan(envId, 'none', ctx.signal);
+    const only = payload.only && new Set(payload.only);
+    const plans = plan.plans.filter((p) => !only || only.has(`${p.schema}.${p.table}`));
+    if (payload.partitions && plans.length === 0)
+      throw new KeelError(
+        'NOT_FOUND',
+        `${payload.only![0]} is not a partitioned table of this environment's blueprint`,
+      );
+    const work = plans.flatMap((p) =>
+      (payload.partitions ?? p.drops).map((partition) => ({ p, partition })),
+    );
+    const audit = await this.auditLog(envId).catch(() => undefined);
+    const actor = `${ctx.actor.type}:${ctx.actor.name}`;
+    const archives: PartitionArchive[] = [];
+    ctx.progress({
+      done: 0,
+      total: work.length,
+      message: `${work.length} partition(s) to archive`,
+    });
+    for (const { p, partition } of work) {
+      ctx.signal.throwIfAborted();
+      const base = {
+        connectionId: p.connectionId,
+        schema: p.schema,
+        table: p.table,
+        ...(p.tenantId && { tenantId: p.tenantId }),
+        partition,
+      };
+      let entry: PartitionArchive;
+      try {
+        const target = await this.o.registry.of('mysql', envId, p.connectionId);
+        const a = await target.withConnection(
+          (conn) =>
+            archiveChecked(
+              conn,
+              p,
+              partition,
+              { envId, archiveRoot, compression: defaultCompression() },
+              ctx,
+            ),
+          { signal: ctx.signal, timeoutMs: 3_600_000 },
+        );
+        entry =
+          a === 'gone'
+            ? {
+                ...base,
+                status: 'missing',
+                reason: `${p.schema}.${p.table} has no partition ${partition}`,
+              }
+            : {
+                ...base,
+                status: 'archived',
+                dir: a.dir,
+                rows: a.manifest.rows,
+                bytes: a.manifest.size,
+                ...(a.changedRows !== undefined && {
+                  reason: `written to since it was read: ${a.changedRows} rows now, ${a.manifest.rows} archived`,
+                }),
+              };
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        entry = { ...base, status: 'failed', reason: e instanceof Error ? e.message : String(e) };
+      }
+      archives.push(entry);
+      ctx.log(
+        entry.status === 'archived' ? 'info' : 'warn',
+        `${p.schema}.${p.table} ${partition}: ${entry.status}${entry.rows !== undefined ? ` (${entry.rows} rows)` : ''}${entry.dir ? ` to ${entry.dir}` : ''}${entry.reason ? `: ${entry.reason}` : ''}`,
+      );
+      await audit
+        ?.write({
+          envId,
+          actor,
+          action: 'partitions.archive',
+          target: `${p.connectionId}/${p.schema}.${p.table}`,
+          ...(p.tenantId && { tenantId: p.tenantId }),
+          after: {
+            partition,
+            status: entry.status,
+            ...(entry.dir && { dir: entry.dir }),
+            ...(entry.rows !== undefined && { rows: entry.rows }),
+          },
+          ...(entry.status !== 'archived' && { error: entry.reason ?? entry.status }),
+        })
+        .catch((err: unknown) => this.o.logger.warn({ err }, 'audit entry not written'));
+      ctx.progress({
+        done: archives.length,
+        total: work.length,
+        message: `${p.schema}.${p.table} ${partition}`,
+      });
+    }
+    const unread = plan.servers.filter((s) => s.error).map((s) => `${s.server}: ${s.error ?? ''}`);
+    if (unread.length && unread.length === plan.servers.length)
+      throw new KeelError('UNAVAILABLE', `no server could be read: ${unread.join('; ')}`);
+    return {
+      archives,
+      archived: archives.filter((a) => a.status === 'archived').length,
+      failed: archives.filter((a) => a.status !== 'archived').length,
+      unread,
+    };
   }
 
   /**

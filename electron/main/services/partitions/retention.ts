@@ -4,7 +4,8 @@ import type { TablePlan } from '../../../../shared/partitions';
 import type { Compression } from '../backups/compress';
 import type { JobContext } from '../jobs/types';
 import type { AlterTarget } from './apply';
-import { archivePartition, hashPartition, verifyArchive } from './archive';
+import { KeelError } from '../../../../shared/errors';
+import { archivePartition, hashPartition, verifyArchive, type ArchiveManifest } from './archive';
 import { readLayout } from './apply';
 import { dropSql } from './sql';
 
@@ -59,6 +60,50 @@ async function dropOne(
   }
 }
 
+/** What archiving one partition needs to know (retention's options are a superset). */
+export interface ArchiveOptions {
+  envId: string;
+  archiveRoot: string;
+  compression: Compression;
+}
+
+/**
+ * Export one bounded partition, verify the archive against its manifest, then hash its rows on
+ * the server again. `changedRows` is set when they no longer equal the archive (written to since):
+ * the archive still holds the partition as one consistent read saw it.
+ */
+export async function archiveChecked(
+  conn: PoolConnection,
+  plan: Pick<TablePlan, 'connectionId' | 'schema' | 'table'>,
+  name: string,
+  o: ArchiveOptions,
+  ctx: Pick<JobContext, 'signal' | 'log'>,
+): Promise<{ dir: string; manifest: ArchiveManifest; changedRows?: number } | 'gone'> {
+  const here = (await readLayout(conn, plan)).find((r) => r.p === name);
+  if (!here) return 'gone';
+  if (here.d === 'MAXVALUE')
+    throw new KeelError(
+      'PRECONDITION_FAILED',
+      `${name} is the MAXVALUE partition of ${plan.schema}.${plan.table}: it has no upper bound and is still written to, so it is not archived`,
+    );
+  const { dir, manifest } = await archivePartition(
+    conn,
+    {
+      envId: o.envId,
+      connectionId: plan.connectionId,
+      schema: plan.schema,
+      table: plan.table,
+      partition: name,
+      lessThan: here.d,
+    },
+    { root: o.archiveRoot, compression: o.compression, signal: ctx.signal },
+  );
+  await verifyArchive(dir);
+  const now = await hashPartition(conn, manifest, ctx.signal);
+  const same = now.rows === manifest.rows && now.hex() === manifest.contentHash;
+  return { dir, manifest, ...(!same && { changedRows: now.rows }) };
+}
+
 /** One partition: (archive, verify, re-hash,) drop, read back. */
 async function retireOne(
   conn: PoolConnection,
@@ -68,34 +113,19 @@ async function retireOne(
   ctx: Pick<JobContext, 'signal' | 'log'>,
   out: RetireResult,
 ): Promise<'done' | 'lock'> {
-  const layout = await readLayout(conn, plan);
-  const here = layout.find((r) => r.p === name);
-  if (!here) return 'done'; // dropped by an earlier run
   if (o.mode === 'archive') {
-    const { dir, manifest } = await archivePartition(
-      conn,
-      {
-        envId: o.envId,
-        connectionId: plan.connectionId,
-        schema: plan.schema,
-        table: plan.table,
-        partition: name,
-        lessThan: here.d,
-      },
-      { root: o.archiveRoot!, compression: o.compression, signal: ctx.signal },
-    );
-    out.archives.push(dir);
-    await verifyArchive(dir);
-    const now = await hashPartition(conn, manifest, ctx.signal);
-    if (now.rows !== manifest.rows || now.hex() !== manifest.contentHash)
+    const a = await archiveChecked(conn, plan, name, { ...o, archiveRoot: o.archiveRoot! }, ctx);
+    if (a === 'gone') return 'done'; // dropped by an earlier run
+    out.archives.push(a.dir);
+    if (a.changedRows !== undefined)
       throw new Error(
-        `the rows of ${name} changed while it was archived (${now.rows} rows now, ${manifest.rows} archived): not dropped; the next run archives it again`,
+        `the rows of ${name} changed while it was archived (${a.changedRows} rows now, ${a.manifest.rows} archived): not dropped; the next run archives it again`,
       );
     ctx.log(
       'info',
-      `${plan.schema}.${plan.table}: ${name} archived (${manifest.rows} rows) to ${dir}`,
+      `${plan.schema}.${plan.table}: ${name} archived (${a.manifest.rows} rows) to ${a.dir}`,
     );
-  }
+  } else if (!(await readLayout(conn, plan)).some((r) => r.p === name)) return 'done';
   if ((await dropOne(conn, plan, name, o)) === 'lock') return 'lock';
   const after = await readLayout(conn, plan);
   if (after.some((r) => r.p === name))
