@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { lastBound, runwayLevel, SHOWN_ROWS, tableKey, worstFirst } from './partitionModel';
 import { PartitionsTable } from './PartitionsTable';
 import { PlanDialog } from './PlanDialog';
+import { PoliciesPanel } from './PoliciesPanel';
 import { TableDetail } from './TableDetail';
 import { usePartitions } from './usePartitions';
 
@@ -132,6 +133,7 @@ export function PartitionsPage() {
               )}
             </section>
           )}
+          <PoliciesPanel envId={activeEnv.id} />
         </>
       )}
       {activeEnv && (
